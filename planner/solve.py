@@ -1,0 +1,76 @@
+"""Solve questions with the CP-SAT model and return result objects."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from .catalogue import Catalogue
+from .conditions import Conditions, Objective, SolverConfig
+from .model import PathwayModel, make_solver
+from .results import Pathway, PlanResult, Status
+from .rules import Qualification, short
+
+_STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
+
+
+def solve_model(m: PathwayModel, config: SolverConfig) -> tuple[Status, Pathway | None]:
+    """Solve a built model; read values only when the solver has a solution."""
+    solver = make_solver(config)
+    code = solver.solve(m.model)
+    if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder, not user input
+        raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
+    status = _STATUS[code]
+    if not status.found:
+        return status, None
+    return status, Pathway.build(m.catalogue, m.qual, m.chosen(solver), m.achieved)
+
+
+def plan(catalogue: Catalogue, qual: Qualification | str, conditions: Conditions | None = None,
+         objective: Objective | str = Objective.GLH, config: SolverConfig | None = None,
+         *, explain: bool = True) -> PlanResult:
+    """The best pathway to ``qual`` under ``conditions``.
+
+    Minimises new GLH (or new TQT) with the other as tie-break, then claims as many achieved units
+    as it can, then takes fewer new units, then prefers units earlier in ref order. With
+    ``explain``, an infeasible answer carries the reasons (``planner.explain``)."""
+    qual = catalogue.qualification(qual) if isinstance(qual, str) else qual
+    conditions = conditions or Conditions()
+    objective = Objective(objective)
+    config = config or SolverConfig()
+    m = PathwayModel(catalogue, qual, conditions)
+    m.set_objective(objective)
+    status, pathway = solve_model(m, config)
+    notes = list(_notes(m, pathway, status))
+    reasons: tuple = ()
+    if status is Status.INFEASIBLE and explain:
+        from .explain import explain_infeasible
+
+        reasons = explain_infeasible(catalogue, qual, conditions, config)
+    return PlanResult(qual, objective, status, pathway, m.registered, tuple(notes), reasons)
+
+
+def _notes(m: PathwayModel, pathway: Pathway | None, status: Status):
+    for ref in m.ignored_achieved:
+        yield f"achieved {ref} is ignored: the {m.qual.name} does not accept it"
+    if pathway is not None:
+        for ref in sorted(m.achieved - set(pathway.refs)):
+            yield f"achieved {ref} is not counted: this pathway has no room for it under the rules"
+    if status is Status.FEASIBLE:
+        yield "the time limit was reached: this pathway is valid but not proven optimal"
+    if status is Status.UNKNOWN:
+        yield "the time limit was reached before any pathway was found; try a longer --time-limit"
+    if m.conditions.registered is None and any(
+            r.applies_to(m.registered) for r in _superseded(m.qual)):
+        olds = ", ".join(short(o) for r in _superseded(m.qual) for o in r.old_units()
+                         if o in m.qual.allowed)
+        if olds:
+            yield (f"registration date taken as today ({m.registered.isoformat()}): "
+                   f"superseded units {olds} are not offered; give --registered for an earlier "
+                   "registration")
+
+
+def _superseded(qual: Qualification):
+    from .rules import Superseded
+
+    return qual.rules_of(Superseded)

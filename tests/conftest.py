@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/exact.py, tests/helpers
+
+from planner.catalogue import load_catalogue  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "catalogue"
+
+
+@pytest.fixture(scope="session")
+def cat():
+    return load_catalogue(CATALOGUE)
+
+
+@pytest.fixture
+def tmp_catalogue(tmp_path):
+    """A private copy of the catalogue that a test may break."""
+    dest = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE, dest)
+    return dest
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    runner = CliRunner()
+
+    def _run(*args: str):
+        res = runner.invoke(app, [str(a) for a in args])
+        if res.exception and not isinstance(res.exception, SystemExit):
+            raise res.exception
+        return res.exit_code, res.stdout, res.stderr
+
+    return _run

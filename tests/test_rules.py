@@ -1,0 +1,77 @@
+"""Each qualification's rules on hand-made valid and invalid pathways (the independent validator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.validate import check_rules, is_valid, unit_problems
+
+EARLY, LATE = dt.date(2019, 6, 30), dt.date(2021, 1, 1)
+
+
+def refs(*nums):
+    return [f"8605-{n}" for n in nums]
+
+
+@pytest.mark.parametrize("slug,units,achieved,date,valid", [
+    # Award: 5-12 credits, at least 2 units, 400-408 and 410-427 only
+    ("award", refs(404, 425), [], LATE, True),                    # 5 credits, 2 units
+    ("award", refs(417), [], LATE, False),                        # one unit
+    ("award", refs(404), [], LATE, False),                        # 3 credits
+    ("award", refs(417, 418), [], LATE, True),                    # 12 credits
+    ("award", refs(417, 418, 425), [], LATE, False),              # 14 credits
+    ("award", refs(409, 404), [], LATE, False),                   # 409 never in the Award
+    ("award", refs(404, 501), [], LATE, False),                   # no group 2
+    # Certificate: 13-36, at most 6 group 2 credits, no 409, 521, 523, 524
+    ("certificate", refs(401, 404, 423), [], LATE, True),
+    ("certificate", refs(401, 404, 423, 506, 501), [], LATE, True),       # 6 group 2
+    ("certificate", refs(401, 404, 423, 506, 501, 304), [], LATE, False),  # 7 group 2
+    ("certificate", refs(401, 404, 423, 521), [], LATE, False),
+    ("certificate", refs(401, 404, 409), [], LATE, False),
+    ("certificate", refs(417, 418, 423, 424, 426, 405, 425), [], LATE, False),  # 38 credits
+    ("certificate", refs(401, 404, 423, 339), [], LATE, False),            # superseded
+    ("certificate", refs(401, 404, 423, 339), [], EARLY, True),            # before July 2020
+    ("certificate", refs(401, 404, 423, 339), refs(339), LATE, True),      # already achieved
+    ("certificate", refs(401, 404, 423, 339, 359), [], EARLY, False),      # never both
+    # Diploma: at least 37, at most 18 group 2 credits
+    ("diploma", refs(401, 404, 409, 422, 524), [], LATE, True),
+    ("diploma", refs(401, 404, 409, 422), [], LATE, False),               # 26 credits
+    ("diploma", refs(409, 521, 524, 501), [], LATE, False),               # 29 group 2 credits
+    ("diploma", refs(409, 417, 418, 426, 524), [], LATE, True),
+    ("diploma", refs(409, 417, 418, 426, 530), [], LATE, False),          # superseded 530
+    ("diploma", refs(409, 417, 418, 426, 530), [], EARLY, True),
+    ("diploma", refs(409, 417, 418, 426, 550, 530), [], EARLY, False),
+    # Extended Diploma: mandatory 308 400 401 409 532, at least 120, at least 35 group 2
+    ("extended-diploma", refs(308, 400, 401, 409, 532, 521, 524, 523, 316), [], LATE, True),
+    ("extended-diploma", refs(308, 400, 401, 409, 521, 524, 523, 316), [], LATE, False),
+    ("extended-diploma", refs(308, 400, 401, 409, 532, 521, 524, 523), [], LATE, False),  # 34
+    ("extended-diploma", refs(308, 400, 401, 409, 532, 521, 524, 523, 343), [], LATE, False),
+    ("extended-diploma", refs(308, 400, 401, 409, 532, 521, 524, 523, 339), [], LATE, True),
+    ("extended-diploma", refs(308, 400, 401, 409, 532, 521, 524, 523, 359), [], LATE, False),
+])
+def test_hand_made_pathways(cat, slug, units, achieved, date, valid):
+    q = cat.qualifications[slug]
+    assert is_valid(cat, q, units, achieved, date) is valid
+    failing = [c for c in check_rules(cat, q, units, achieved, date) if not c.ok]
+    assert bool(failing) is not valid
+
+
+def test_figures_in_rule_checks(cat):
+    q = cat.qualifications["diploma"]
+    checks = {c.rule.kind: c for c in check_rules(cat, q, refs(409, 521, 524, 420), [], LATE)}
+    assert (checks["credits"].ok, checks["credits"].value, checks["credits"].limit) == (
+        False, 44 - 15 + 15 + 3 - 15, 37) or checks["credits"].value == 44
+    assert (checks["group_credits"].value, checks["group_credits"].limit) == (26, 18)
+    assert "at most 18" in checks["group_credits"].text
+
+
+def test_unit_problems_say_why(cat):
+    q = cat.qualifications["certificate"]
+    probs = unit_problems(cat, q, refs(409, 521, 339, 401), [], LATE)
+    assert set(probs) == {"8605-409", "8605-521", "8605-339"}
+    assert "take 8605-359 instead" in probs["8605-339"]
+    assert "not in this qualification's list" in probs["8605-521"]
+    ed = cat.qualifications["extended-diploma"]
+    assert "barred with 308" in unit_problems(cat, ed, refs(308, 343))["8605-343"]
