@@ -126,7 +126,7 @@ class Catalogue:
         return table.sort_values("ref", kind="stable").reset_index(drop=True)
 
     def area(self, text: str, option: str | None = None) -> str:
-        """An area id from its id or name, case-insensitively, or an unambiguous prefix of a word."""
+        """An area id from its id or name, case-insensitively, or an unambiguous word prefix."""
         if self.areas.empty:
             raise InputError("this catalogue has no skill areas", option=option)
         key = " ".join(str(text).lower().replace("-", " ").replace("_", " ").split())
@@ -244,7 +244,8 @@ def _load_table(root: Path, path: Path) -> pd.DataFrame:
     return df
 
 
-def _merge_units(root: Path, tables: dict[str, pd.DataFrame], files: dict[str, Path]) -> pd.DataFrame:
+def _merge_units(root: Path, tables: dict[str, pd.DataFrame],
+                 files: dict[str, Path]) -> pd.DataFrame:
     """One row per distinct unit; the same unit must have the same facts in every table."""
     seen: dict[str, tuple[str, Any]] = {}
     rows = []
@@ -386,7 +387,8 @@ def _parse_rule(name: str, i: int, raw: Any, groups: dict[str, int]) -> Rule:
             raise RuleError("must be a whole number", file=name, field=f"{where}.group")
         if g not in known_groups:
             raise RuleError(f"unknown group {g} (the group table has "
-                            f"{', '.join(map(str, known_groups))})", file=name, field=f"{where}.group")
+                            f"{', '.join(map(str, known_groups))})", file=name,
+                            field=f"{where}.group")
         return g
 
     def bounds() -> dict[str, int | None]:

@@ -10,15 +10,25 @@ branches on a particular qualification.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ortools.sat.python import cp_model
 
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
-from .rules import (AllowedUnits, Barred, CreditBounds, GroupCredits, Mandatory, Qualification,
-                    Rule, Superseded, UnitCount, short)
+from .rules import (
+    AllowedUnits,
+    Barred,
+    CreditBounds,
+    GroupCredits,
+    Mandatory,
+    Qualification,
+    Rule,
+    Superseded,
+    UnitCount,
+    short,
+)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,18 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .conditions import Conditions
-from .rules import (AllowedUnits, Barred, CreditBounds, GroupCredits, Mandatory, Qualification,
-                    Rule, Superseded, UnitCount, short)
+from .rules import (
+    AllowedUnits,
+    Barred,
+    CreditBounds,
+    GroupCredits,
+    Mandatory,
+    Qualification,
+    Rule,
+    Superseded,
+    UnitCount,
+    short,
+)
 
 
 @dataclass(frozen=True)

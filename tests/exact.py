@@ -20,8 +20,16 @@ from dataclasses import dataclass
 
 from planner.catalogue import Catalogue
 from planner.conditions import Conditions, Objective
-from planner.rules import (AllowedUnits, Barred, CreditBounds, GroupCredits, Mandatory,
-                           Qualification, Superseded, UnitCount)
+from planner.rules import (
+    AllowedUnits,
+    Barred,
+    CreditBounds,
+    GroupCredits,
+    Mandatory,
+    Qualification,
+    Superseded,
+    UnitCount,
+)
 
 
 @dataclass(frozen=True)

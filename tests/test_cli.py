@@ -122,9 +122,9 @@ def test_rules_in_words(run):
 
 
 def test_every_command_has_help_with_an_example(run):
-    from planner.cli import app
-
     import typer.main
+
+    from planner.cli import app
 
     group = typer.main.get_command(app)
     assert group.commands
