@@ -245,5 +245,13 @@ def exit_code(status) -> int:
     return EXIT_NONE if status is Status.INFEASIBLE else EXIT_TIMEOUT
 
 
+# -- commands of the other modules: each module registers its commands on ``app`` --------------
+# audit (issue 3): from . import cli_audit  # noqa: E402,F401
+# advisers (issue 4): from . import cli_advise  # noqa: E402,F401
+# employers (issue 5): from . import cli_employer  # noqa: E402,F401
+# batch (issue 6): from . import cli_batch  # noqa: E402,F401
+# report (issue 7): from . import cli_report  # noqa: E402,F401
+
+
 def main() -> None:  # pragma: no cover - the console script
     app()

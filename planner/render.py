@@ -174,3 +174,16 @@ def _(r: RulesView) -> list[Table]:
                   title=f"{q.name} ({q.accreditation}): rules of combination", notes=notes)]
 
 
+# -- table views: audit (issue 3) -------------------------------------------
+
+
+# -- table views: advisers (issue 4) ----------------------------------------
+
+
+# -- table views: employers (issue 5) ---------------------------------------
+
+
+# -- table views: batch (issue 6) -------------------------------------------
+
+
+# -- table views: report (issue 7) ------------------------------------------
