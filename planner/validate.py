@@ -159,10 +159,10 @@ def _(rule: Mandatory, sel: _Selection) -> RuleCheck:
 def _(rule: Superseded, sel: _Selection) -> RuleCheck:
     bad: list[str] = []
     for old, new in rule.pairs:
-        if old in sel.refs and new in sel.refs:
+        if old in sel.refs and rule.applies_to(sel.registered) and old not in sel.achieved:
+            bad.append(old)  # the old unit is out whatever else is chosen; the new one is fine
+        elif old in sel.refs and new in sel.refs:
             bad += [old, new]
-        elif old in sel.refs and rule.applies_to(sel.registered) and old not in sel.achieved:
-            bad.append(old)
     bad_t = tuple(sorted(set(bad)))
     text = ("not allowed: " + ", ".join(short(r) for r in bad_t)) if bad_t else \
         "no superseded unit claimed"

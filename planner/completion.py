@@ -1,0 +1,66 @@
+"""The way forward for an invalid set of units, computed by the same CP-SAT model as ``plan``.
+
+One exact lexicographic optimisation over ``PathwayModel``'s unit choices, in this order:
+
+1. lose the fewest hours of the set: the GLH (or TQT, with ``--minimise tqt``) of the set's
+   units that the pathway leaves out. Units the qualification refuses can never be kept; every
+   other unit is kept unless a cap (total credits, group credits, unit count) or a barred or
+   superseded pair leaves no room for it, and then the drop set is the one losing fewest hours;
+2. add the fewest new hours (the units outside the set), then the other measure;
+3. add the fewest new units, then prefer lower unit numbers, so the answer is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .audit import Completion, DroppedUnit, drop_reason
+from .catalogue import Catalogue
+from .conditions import Conditions, Objective, SolverConfig
+from .model import PathwayModel, fold_lexicographic
+from .rules import Qualification
+from .solve import solve_model
+from .validate import unit_problems
+
+
+def completion_model(catalogue: Catalogue, qual: Qualification, refs, *, achieved=(),
+                     registered: dt.date, objective: Objective) -> PathwayModel:
+    """The planning model with the completion's objective instead of the planner's."""
+    m = PathwayModel(catalogue, qual, Conditions(achieved=tuple(achieved), registered=registered))
+    in_set = set(refs)
+    kept = [r for r in m.refs if r in in_set]
+    added = [r for r in m.refs if r not in in_set]
+
+    def measure(ref: str, obj: Objective) -> int:
+        return getattr(m.facts[ref], obj.value)
+
+    loss = ([(-measure(r, objective), m.x[r]) for r in kept],
+            sum(measure(r, objective) for r in kept))
+    terms = [loss]
+    terms += [([(measure(r, o), m.x[r]) for r in added], 0) for o in (objective, objective.other)]
+    terms.append(([(1, m.x[r]) for r in added], 0))
+    terms.append(([(catalogue.rank[r] + 1, m.x[r]) for r in m.refs], 0))
+    m.model.minimize(fold_lexicographic(terms))
+    return m
+
+
+def complete(catalogue: Catalogue, qual: Qualification, refs, *, achieved=(),
+             registered: dt.date, objective: Objective = Objective.GLH,
+             config: SolverConfig | None = None) -> Completion:
+    """The cheapest valid pathway that keeps as much of ``refs`` as the rules allow."""
+    objective = Objective(objective)
+    m = completion_model(catalogue, qual, refs, achieved=achieved, registered=registered,
+                         objective=objective)
+    status, pathway = solve_model(m, config or SolverConfig())
+    if pathway is None:
+        return Completion(objective, status, None)
+    chosen = set(pathway.refs)
+    keep = tuple(r for r in refs if r in chosen)
+    add = tuple(r for r in pathway.refs if r not in set(refs))
+    rejected = unit_problems(catalogue, qual, refs, achieved, registered)
+    drop = tuple(
+        DroppedUnit(r, drop_reason(catalogue, qual, r, pathway.refs, achieved, registered,
+                                   rejected),
+                    catalogue.facts[r].glh, catalogue.facts[r].tqt)
+        for r in refs if r not in chosen)
+    return Completion(objective, status, pathway, add, keep, drop)

@@ -1,0 +1,272 @@
+"""``planner check``: the rule-by-rule audit against an independent reading of the specifications
+(DOMAIN.md, typed into tests/exact_audit.py), and the way forward against an exact search
+written without CP-SAT."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import pytest
+from exact_audit import completion_cost, exact_completion, spec_check, spec_refused
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.audit import check, resolve_set
+from planner.conditions import Objective
+from planner.errors import InputError
+from planner.results import Status
+from planner.validate import is_valid
+
+QUALS = ["award", "certificate", "diploma", "extended-diploma"]
+DATES = [None, dt.date(2019, 3, 1), dt.date(2020, 7, 1), dt.date(2024, 9, 1)]
+SUPERSEDED = ["8605-339", "8605-340", "8605-530", "8605-359", "8605-361", "8605-550"]
+
+
+def valid_set(cat, slug: str, rnd: random.Random) -> list[str]:
+    """A random set that the specification accepts (built greedily from the spec's figures, not
+    from the planner): units in random order, added while no cap breaks, until the minima hold."""
+    for _ in range(50):
+        q = cat.qualifications[slug]
+        pool = [r for r in sorted(q.allowed) if r not in SUPERSEDED[:3] and r != "8605-343"]
+        rnd.shuffle(pool)
+        chosen: list[str] = []
+        mandatory = [r for rule in q.rules if rule.kind == "mandatory" for r in rule.refs]
+        for ref in mandatory + pool:
+            if ref in chosen:
+                continue
+            trial = chosen + [ref]
+            checks = spec_check(cat, slug, trial)
+            caps_ok = all(checks[k] or k in ("credits", "group_credits", "unit_count",
+                                              "mandatory") for k in checks)
+            if caps_ok and not _over_a_maximum(cat, slug, trial):
+                chosen = trial
+            if all(spec_check(cat, slug, chosen).values()) and rnd.random() < 0.5:
+                return chosen
+        if all(spec_check(cat, slug, chosen).values()):
+            return chosen
+    raise AssertionError("could not build a valid set")
+
+
+def _over_a_maximum(cat, slug, refs) -> bool:
+    from exact_audit import SPECS
+
+    spec = SPECS[slug]
+    table = cat.tables[cat.qualifications[slug].table]
+    group = dict(zip(table["ref"], table["group"], strict=True))
+    total = sum(cat.facts[r].credits for r in refs)
+    g2 = sum(cat.facts[r].credits for r in refs if group.get(r) == 2)
+    return ((spec.credits[1] is not None and total > spec.credits[1])
+            or (spec.group2_credits[1] is not None and g2 > spec.group2_credits[1]))
+
+
+@st.composite
+def unit_sets(draw, cat):
+    """Valid sets, near misses (one unit added or removed) and arbitrary sets."""
+    slug = draw(st.sampled_from(QUALS))
+    rnd = random.Random(draw(st.integers(0, 10**6)))
+    base = valid_set(cat, slug, rnd)
+    kind = draw(st.sampled_from(["valid", "add", "remove", "random"]))
+    anywhere = sorted(cat.units.index)
+    if kind == "add":
+        extra = draw(st.sampled_from(anywhere + SUPERSEDED))
+        base = base + [extra] if extra not in base else base
+    elif kind == "remove" and len(base) > 1:
+        base.pop(draw(st.integers(0, len(base) - 1)))
+    elif kind == "random":
+        base = draw(st.lists(st.sampled_from(anywhere + SUPERSEDED), min_size=1, max_size=12,
+                             unique=True))
+    achieved = [r for r in base if r in SUPERSEDED and draw(st.booleans())]
+    return slug, tuple(base), tuple(achieved), draw(st.sampled_from(DATES))
+
+
+def test_check_agrees_with_the_specification_on_random_sets(cat):
+    seen = {True: 0, False: 0}
+
+    @settings(max_examples=250, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(unit_sets(cat))
+    def inner(case):
+        slug, refs, achieved, registered = case
+        r = check(cat, slug, refs, achieved=achieved, registered=registered, complete=False)
+        expected = spec_check(cat, slug, refs, achieved, registered)
+        assert r.valid == all(expected.values()), (case, [c.text for c in r.rules], expected)
+        for kind in {c.rule.kind for c in r.rules}:
+            ok = all(c.ok for c in r.rules if c.rule.kind == kind)
+            assert ok == expected[kind], (case, kind)
+        # a unit is listed as refused exactly when the spec refuses it on its own or in a pair
+        refused = spec_refused(cat, slug, refs, achieved, registered)
+        assert {x.unit for x in r.rejected} == refused, case
+        assert all(x.reason for x in r.rejected)
+        seen[r.valid] += 1
+
+    inner()
+    assert seen[True] > 30 and seen[False] > 30, seen  # both kinds were really tested
+
+
+def test_completions_are_valid_and_match_the_exact_search(cat):
+    @settings(max_examples=100, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(unit_sets(cat), st.sampled_from(list(Objective)))
+    def inner(case, objective):
+        slug, refs, achieved, registered = case
+        q = cat.qualifications[slug]
+        r = check(cat, slug, refs, achieved=achieved, registered=registered, objective=objective)
+        if r.valid:
+            assert r.completion is None
+            return
+        c = r.completion
+        best, units = exact_completion(cat, q, refs, achieved, registered, objective)
+        assert c is not None and c.status is Status.OPTIMAL and best is not None, case
+        p = c.pathway
+        date = registered or dt.date.today()
+        assert is_valid(cat, q, p.refs, p.achieved_refs, date), (case, p.refs)
+        assert all(spec_check(cat, slug, p.refs, p.achieved_refs, date).values()), case
+        assert completion_cost(cat, refs, p.refs, objective) == best, (case, p.refs, units)
+        # the parts add up: kept + added = the pathway; kept + dropped = the set
+        assert set(c.keep) | set(c.add) == set(p.refs)
+        assert set(c.keep) | {d.unit for d in c.drop} == set(refs)
+        assert not set(c.add) & set(refs)
+
+    inner()
+
+
+def test_issue_example_diploma(cat):
+    """'I have done 404 and 425 and want 420, 421 and 508: is that a Diploma?'"""
+    refs = resolve_set(cat, ["404", "425", "420", "421", "508"])
+    r = check(cat, "diploma", refs, achieved=refs[:2], registered=dt.date(2024, 9, 1))
+    assert not r.valid
+    credits = next(c for c in r.rules if c.rule.kind == "credits")
+    assert (credits.ok, credits.value, credits.limit) == (False, 14, 37)
+    assert r.rejected == ()
+    c = r.completion
+    assert c.drop == () and set(c.keep) == set(refs)
+    best, _ = exact_completion(cat, cat.qualifications["diploma"], refs, refs[:2],
+                               dt.date(2024, 9, 1))
+    assert c.new_glh == best[1]
+
+
+def test_refused_units_say_why(cat):
+    r = check(cat, "award", resolve_set(cat, ["409", "404", "425"]))
+    assert [x.unit for x in r.rejected] == ["8605-409"]
+    assert "not in this qualification's list" in r.rejected[0].reason
+    late = check(cat, "diploma", resolve_set(cat, ["339", "404"]), registered=dt.date(2021, 1, 1))
+    (x,) = late.rejected
+    assert x.unit == "8605-339" and x.instead == "8605-359" and "superseded" in x.reason
+    assert "2021-01-01" in x.reason
+    early = check(cat, "diploma", resolve_set(cat, ["339", "404"]),
+                  registered=dt.date(2019, 1, 1), complete=False)
+    assert early.rejected == ()
+    ext = check(cat, "extended-diploma", resolve_set(cat, ["308", "343"]), complete=False)
+    assert {x.unit for x in ext.rejected} == {"8605-308", "8605-343"}
+    assert all("barred with" in x.reason for x in ext.rejected)
+
+
+def test_broken_cap_drops_the_fewest_hours(cat):
+    """Certificate: group 2 credits at most 6; 501 (3 cr, 8 GLH), 502 (3, 14), 503 (4, 18)."""
+    refs = resolve_set(cat, ["404", "501", "502", "503"])
+    c = check(cat, "certificate", refs).completion
+    assert [d.unit for d in c.drop] == ["8605-503"]
+    assert "group 2 credits 10, at most 6" in c.drop[0].reason
+    g = check(cat, "certificate", resolve_set(cat, ["404", "502", "503", "501"])).completion
+    assert g.lost_glh == 18  # same answer whatever order the units come in
+    award = check(cat, "award", resolve_set(cat, ["404", "407", "421", "425", "401"])).completion
+    best, _ = exact_completion(cat, cat.qualifications["award"],
+                               resolve_set(cat, ["404", "407", "421", "425", "401"]))
+    assert award.lost_glh == best[0] > 0
+
+
+def test_minimise_tqt_changes_the_measure(cat):
+    refs = resolve_set(cat, ["404", "425"])
+    glh = check(cat, "diploma", refs).completion
+    tqt = check(cat, "diploma", refs, objective="tqt").completion
+    assert glh.objective is Objective.GLH and tqt.objective is Objective.TQT
+    assert tqt.new_tqt <= glh.new_tqt and glh.new_glh <= tqt.new_glh
+
+
+@pytest.mark.parametrize("units, message", [
+    (["404", "999"], "unknown unit '999'"),
+    (["404", "8605-404"], "listed twice"),
+    (["404,425", "425"], "listed twice"),
+])
+def test_bad_sets_are_input_errors(cat, units, message):
+    with pytest.raises(InputError, match=message):
+        resolve_set(cat, units)
+
+
+def test_empty_set_is_an_input_error(cat):
+    with pytest.raises(InputError, match="at least one unit"):
+        check(cat, "award", ())
+
+
+# -- the command ------------------------------------------------------------------------------
+
+def test_cli_exit_codes(run):
+    assert run("check", "award", "404", "425")[0] == 0
+    code, out, _ = run("check", "diploma", "404", "425", "420", "421", "508")
+    assert code == 1 and "credits 14, at least 37" in out and "way forward" in out
+    for args, needle in [(["404", "999"], "unknown unit '999'"),
+                         (["404", "404"], "listed twice"), ([], "at least one unit")]:
+        code, out, err = run("check", "diploma", *args)
+        assert code == 2 and needle in err and len(err.strip().splitlines()) == 1, err
+        assert out == ""
+
+
+def test_cli_json_contract(run):
+    code, out, _ = run("check", "award", "409", "404", "407", "421", "425", "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and data["qualification"] == "award" and data["valid"] is False
+    assert {"rule", "ok", "value", "limit", "text"} <= set(data["rules"][0])
+    credits = next(x for x in data["rules"] if x["kind"] == "credits")
+    assert (credits["ok"], credits["value"], credits["limit"]) == (False, 26, 12)
+    assert data["rejected_units"][0]["unit"] == "8605-409"
+    comp = data["completion"]
+    assert comp["units"] == [] and comp["new_glh"] == 0
+    assert [d["unit"] for d in comp["drop"]] == ["8605-409"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "html"])
+def test_cli_every_format_renders(run, fmt):
+    code, out, _ = run("check", "certificate", "404", "501", "502", "503", "--format", fmt)
+    assert code == 1 and "8605-503" in out
+
+
+def test_cli_achieved_superseded_unit_may_be_claimed(run):
+    args = ("check", "diploma", "339", "--registered", "2021-01-01", "--format", "json")
+    data = json.loads(run(*args)[1])
+    assert data["rejected_units"][0]["instead"] == "8605-359"
+    done = json.loads(run(*args, "--achieved", "339")[1])
+    assert done["rejected_units"] == [] and "8605-339" in done["completion"]["keep"]
+
+
+def test_readme_examples_of_check_and_reasons_are_real(run):
+    """The README's `planner check` and infeasible `planner plan` examples are the real output
+    (today's date aside; a block starting '...' shows the tail of the output)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = text[text.index("### `planner check"):text.index("## How the specifications")]
+    blocks = re.findall(r"```\n\$ (planner [^\n]*)\n(.*?)```", section, flags=re.S)
+    assert len(blocks) >= 6
+    def undated(text: str) -> str:  # the day the README was written is not today
+        text = re.sub(r"--registered \d{4}-\d{2}-\d{2} \(today", "--registered TODAY (today",
+                      text)
+        return re.sub(r"taken as today \(\d{4}-\d{2}-\d{2}\)", "taken as today (TODAY)",
+                      text).rstrip("\n")
+
+    for cmd, shown in blocks:
+        if "echo $?" in cmd:
+            continue
+        _, out, _ = run(*shlex.split(cmd)[1:])
+        out, shown = undated(out), undated(shown)
+        if "--format json" in cmd:
+            data = json.loads(out)
+            data.pop("unit_details")
+            assert data == json.loads(shown), cmd
+        elif shown.startswith("..."):
+            assert out.endswith(shown[4:]), (cmd, out)
+        else:
+            assert out == shown, (cmd, out)
