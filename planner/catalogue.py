@@ -440,18 +440,18 @@ def _parse_rule(name: str, i: int, raw: Any, groups: dict[str, int]) -> Rule:
             refs += [r for r, rg in groups.items() if rg == g and lo <= int(short(r)) <= hi]
         return AllowedUnits(group=g, refs=tuple(sorted(set(refs))), spec=spec.strip(), **common)
     if kind == "credits":
-        return RULE_TYPES[kind](**bounds(), **common)  # type: ignore[call-arg]
+        return RULE_TYPES[kind](**bounds(), **common)  # type: ignore[call-arg,arg-type]
     if kind == "unit_count":
-        return RULE_TYPES[kind](**bounds(), **common)  # type: ignore[call-arg]
+        return RULE_TYPES[kind](**bounds(), **common)  # type: ignore[call-arg,arg-type]
     if kind == "group_credits":
-        return RULE_TYPES[kind](group=group(), **bounds(), **common)  # type: ignore[call-arg]
+        return RULE_TYPES[kind](group=group(), **bounds(), **common)  # type: ignore[call-arg,arg-type]
     if kind == "mandatory":
-        return RULE_TYPES[kind](refs=unit_list("units"), **common)  # type: ignore[call-arg]
+        return RULE_TYPES[kind](refs=unit_list("units"), **common)  # type: ignore[call-arg,arg-type]
     if kind == "barred":
-        refs = unit_list("units")
-        if len(refs) < 2:
+        barred = unit_list("units")
+        if len(barred) < 2:
             raise RuleError("name at least two units", file=name, field=f"{where}.units")
-        return RULE_TYPES[kind](refs=refs, **common)  # type: ignore[call-arg]
+        return RULE_TYPES[kind](refs=barred, **common)  # type: ignore[call-arg,arg-type]
     # superseded
     try:
         cutoff = dt.date.fromisoformat(str(raw.get("cutoff")))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -20,6 +21,7 @@ except ImportError:  # pragma: no cover - older typer on real click
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from .errors import PlannerError
+from .objective import Objective
 from .render import Format
 
 
@@ -59,44 +61,41 @@ EXIT_OK, EXIT_NONE, EXIT_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
 # -- options shared by every command ----------------------------------------------------------
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.",
                                            case_sensitive=False)]
-CatalogueOpt = Annotated[Optional[Path], typer.Option(
+CatalogueOpt = Annotated[Path | None, typer.Option(
     "--catalogue", help="Catalogue folder (default: the bundled one).", envvar="PLANNER_CATALOGUE",
     exists=True, file_okay=False, dir_okay=True)]
 QualArg = Annotated[str, typer.Argument(
-    metavar="QUALIFICATION", help="Qualification: award, certificate, diploma, extended-diploma, or its accreditation "
-         "number such as 600/5931/X.", show_default=False)]
+    metavar="QUALIFICATION", help="Qualification: award, certificate, diploma, extended-diploma, "
+    "or its accreditation number such as 600/5931/X.", show_default=False)]
 
 # -- options shared by every command that plans -----------------------------------------------
-UnitsOpt = Optional[list[str]]
+UnitsOpt = list[str] | None
 IncludeOpt = Annotated[UnitsOpt, typer.Option("--include", "-i", help="Unit that must be in the "
                        "pathway (404 or 8605-404); repeat or give a comma list.")]
 ExcludeOpt = Annotated[UnitsOpt, typer.Option("--exclude", "-x", help="Unit to leave out; repeat "
                        "or give a comma list.")]
 AchievedOpt = Annotated[UnitsOpt, typer.Option("--achieved", "-a", help="Unit already achieved: "
                         "counted if the rules allow, adds no new hours; repeat or comma list.")]
-GlhMaxOpt = Annotated[Optional[int], typer.Option("--glh-max", min=0, help="Ceiling on new GLH.")]
-MaxUnitsOpt = Annotated[Optional[int], typer.Option("--max-units", min=0, help="At most this "
+GlhMaxOpt = Annotated[int | None, typer.Option("--glh-max", min=0, help="Ceiling on new GLH.")]
+MaxUnitsOpt = Annotated[int | None, typer.Option("--max-units", min=0, help="At most this "
                         "many units in the pathway (achieved units included).")]
-RegisteredOpt = Annotated[Optional[str], typer.Option("--registered", metavar="YYYY-MM-DD",
+RegisteredOpt = Annotated[str | None, typer.Option("--registered", metavar="YYYY-MM-DD",
                           help="Registration date (default: today, a new learner); decides "
                                "whether superseded units may be claimed.")]
 CoverOpt = Annotated[UnitsOpt, typer.Option("--cover", metavar="AREA[=N]", help="Cover a skill "
                      "area with at least one unit, or with at least N credits; repeat.")]
+GapsOpt = Annotated[UnitsOpt, typer.Option("--gaps", metavar="AREA=W,...", help="Skills gaps "
+                    "to close: first maximise the total weight of the areas covered by at least "
+                    "one unit, then minimise the usual cost; repeat or comma list.")]
 TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.01, help="Solver time limit "
                          "in seconds; when hit, the best pathway so far is shown as 'feasible'.")]
 
 
 
 
-def objective_option():
-    from .conditions import Objective
-
-    return Annotated[Objective, typer.Option("--minimise", "--minimize", "-m",
-                                             help="What to minimise: new GLH or new TQT.",
-                                             case_sensitive=False)]
-
-
-MinimiseOpt = objective_option()
+MinimiseOpt = Annotated[Objective, typer.Option("--minimise", "--minimize", "-m",
+                                                help="What to minimise: new GLH or new TQT.",
+                                                case_sensitive=False)]
 
 
 def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -135,12 +134,12 @@ def emit(result: Any, fmt: Format) -> None:
 
 
 def build_conditions(cat, include=None, exclude=None, achieved=None, glh_max=None,
-                     max_units=None, registered=None, cover=None):
+                     max_units=None, registered=None, cover=None, gaps=None):
     from .conditions import Conditions
 
     return Conditions.from_user(cat, include=include, exclude=exclude, achieved=achieved,
                                 glh_max=glh_max, max_units=max_units, registered=registered,
-                                cover=cover)
+                                cover=cover, gaps=gaps)
 
 
 def solver_config(time_limit: float):
@@ -166,12 +165,12 @@ def quals(fmt: FormatOpt = Format.TABLE, catalogue: CatalogueOpt = None) -> None
 @command("units")
 def units(
     qualification: QualArg,
-    group: Annotated[Optional[int], typer.Option("--group", "-g", help="Only this group.")] = None,
-    level: Annotated[Optional[int], typer.Option("--level", "-l", help="Only this RQF level.")]
+    group: Annotated[int | None, typer.Option("--group", "-g", help="Only this group.")] = None,
+    level: Annotated[int | None, typer.Option("--level", "-l", help="Only this RQF level.")]
     = None,
-    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Only units whose title "
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Only units whose title "
                       "or ref contains this text.")] = None,
-    area: Annotated[Optional[str], typer.Option("--area", help="Only units tagged with this "
+    area: Annotated[str | None, typer.Option("--area", help="Only units tagged with this "
                     "skill area (the project's own tagging, not the awarding body's).")] = None,
     all_units: Annotated[bool, typer.Option("--all", help="Also list units of the group table "
                          "that the rules do not allow.")] = False,
@@ -208,7 +207,7 @@ def rules(qualification: QualArg, fmt: FormatOpt = Format.TABLE,
 @command("plan")
 def plan(
     qualification: QualArg,
-    minimise: MinimiseOpt = "glh",  # type: ignore[assignment]
+    minimise: MinimiseOpt = Objective.GLH,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     achieved: AchievedOpt = None,
@@ -216,6 +215,7 @@ def plan(
     registered: RegisteredOpt = None,
     max_units: MaxUnitsOpt = None,
     cover: CoverOpt = None,
+    gaps: GapsOpt = None,
     time_limit: TimeLimitOpt = 10.0,
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
@@ -231,7 +231,8 @@ def plan(
 
     cat = load(catalogue)
     q = cat.qualification(qualification, "QUALIFICATION")
-    cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover)
+    cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover,
+                            gaps)
     result = solve_plan(cat, q, cond, minimise, solver_config(time_limit))
     emit(result, fmt)
     raise typer.Exit(exit_code(result.status))
@@ -246,9 +247,10 @@ def exit_code(status) -> int:
 
 
 # -- commands of the other modules: each module registers its commands on ``app`` --------------
-# audit (issue 3): from . import cli_audit  # noqa: E402,F401
+from . import cli_audit  # noqa: E402,F401,I001  -- audit (issue 3)
+
 # advisers (issue 4): from . import cli_advise  # noqa: E402,F401
-# employers (issue 5): from . import cli_employer  # noqa: E402,F401
+from . import cli_employer  # noqa: E402,F401  -- employers (issue 5)
 # batch (issue 6): from . import cli_batch  # noqa: E402,F401
 # report (issue 7): from . import cli_report  # noqa: E402,F401
 

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 
 from .catalogue import Catalogue
 from .errors import InputError
+from .objective import Objective
 
-
-class Objective(str, enum.Enum):
-    """What a pathway costs the learner: new guided learning hours, or new TQT (credits x 10)."""
-
-    GLH = "glh"
-    TQT = "tqt"
-
-    @property
-    def other(self) -> Objective:
-        return Objective.TQT if self is Objective.GLH else Objective.GLH
+__all__ = ["Conditions", "Objective", "SolverConfig"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +20,9 @@ class Conditions:
     them, and add no new GLH or TQT. ``registered`` of None means today (a new learner).
     ``cover`` holds (area id, credits): at least that many credits in the area, or, with 0 credits,
     at least one unit in it. ``max_units`` counts every unit the pathway counts, achieved included.
+    ``gaps`` holds (area id, weight): skills gaps to close. An area is *covered* when the pathway
+    counts at least one unit tagged with it (achieved units included); the planner first
+    maximises the sum of the weights of the covered areas, then minimises the usual cost.
     """
 
     include: tuple[str, ...] = ()
@@ -38,6 +32,7 @@ class Conditions:
     max_units: int | None = None
     registered: dt.date | None = None
     cover: tuple[tuple[str, int], ...] = ()
+    gaps: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         both = sorted(set(self.include) & set(self.exclude))
@@ -56,7 +51,7 @@ class Conditions:
     @classmethod
     def from_user(cls, catalogue: Catalogue, *, include=(), exclude=(), achieved=(),
                   glh_max: int | None = None, max_units: int | None = None,
-                  registered: str | dt.date | None = None, cover=()) -> Conditions:
+                  registered: str | dt.date | None = None, cover=(), gaps=()) -> Conditions:
         """Build from what a user typed: units as '404' or '8605-404', lists separated by commas
         or spaces, dates as YYYY-MM-DD, areas as 'AREA' or 'AREA=N'."""
         return cls(
@@ -66,6 +61,7 @@ class Conditions:
             glh_max=glh_max, max_units=max_units,
             registered=parse_date(registered, "--registered"),
             cover=parse_cover(catalogue, cover),
+            gaps=parse_gaps(catalogue, gaps),
         )
 
 
@@ -97,6 +93,26 @@ def parse_cover(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
                 credits = int(n)
             area = catalogue.area(name.strip(), "--cover")
             out[area] = max(out.get(area, 0), credits)
+    return tuple(sorted(out.items()))
+
+
+def parse_gaps(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
+    """'AREA=weight,...' (repeatable) -> sorted (area id, weight); a bare AREA has weight 1."""
+    out: dict[str, int] = {}
+    for item in items or ():
+        for part in str(item).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            name, _, w = part.partition("=")
+            weight = 1
+            if w.strip():
+                if not w.strip().isdigit() or int(w) < 1:
+                    raise InputError(f"'{part}': the weight after '=' must be a whole number "
+                                     "of at least 1", option="--gaps")
+                weight = int(w)
+            area = catalogue.area(name.strip(), "--gaps")
+            out[area] = max(out.get(area, 0), weight)
     return tuple(sorted(out.items()))
 
 

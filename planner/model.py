@@ -51,10 +51,11 @@ class PathwayModel:
     """
 
     def __init__(self, catalogue: Catalogue, qual: Qualification, conditions: Conditions, *,
-                 switchable: bool = False) -> None:
+                 switchable: bool = False, model: cp_model.CpModel | None = None) -> None:
         self.catalogue, self.qual, self.conditions = catalogue, qual, conditions
         self.switchable = switchable
-        self.model = cp_model.CpModel()
+        # ``model``: build into a shared CpModel (one learner of a cohort, planner.cohort_model)
+        self.model = model if model is not None else cp_model.CpModel()
         self.registered = conditions.registration_date
         allowed = qual.allowed
         self.achieved = frozenset(r for r in conditions.achieved if r in allowed)
@@ -96,13 +97,14 @@ class PathwayModel:
 
     # -- objective --------------------------------------------------------------------------
     def set_objective(self, objective: Objective, extra_first: list | None = None) -> None:
-        """Minimise, in this order: ``extra_first`` terms (if any), the chosen cost, the other
+        """Minimise, in this order: uncovered ``--gaps`` weight (if any), ``extra_first`` terms
+        (if any), the chosen cost, the other
         cost, achieved units left unclaimed, the number of new units, and the catalogue rank of
         the units chosen (a fixed last tie-break, so the same question gets the same answer).
 
         The terms are folded into one integer objective, each weighted above the whole range of
         the terms after it, which makes the order exactly lexicographic."""
-        terms = list(extra_first or [])
+        terms = self._gaps_terms() + list(extra_first or [])
         terms += [self._term(lambda f, o=o: getattr(f, o.value), new_only=True)
                   for o in (objective, objective.other)]
         terms.append(([(-1, self.x[r]) for r in sorted(self.achieved)], len(self.achieved)))
@@ -110,6 +112,17 @@ class PathwayModel:
         rank = self.catalogue.rank
         terms.append(self._term(lambda f: rank[f.ref] + 1, new_only=False))
         self.model.minimize(fold_lexicographic(terms))
+
+    def _gaps_terms(self) -> list[tuple[list, int]]:
+        """``--gaps``: maximise the weighted number of covered areas (as a negative cost term).
+        ``covered[a]`` may be on only when some counted unit is tagged with area ``a``."""
+        pairs = []
+        for area, weight in self.conditions.gaps:
+            covered = self.model.new_bool_var(f"covers {area}")
+            in_area = [self.x[r] for r in self.refs if area in self.facts[r].areas]
+            self.model.add(sum(in_area) >= covered)
+            pairs.append((-weight, covered))
+        return [(pairs, 0)] if pairs else []
 
     def _term(self, coeff, *, new_only: bool) -> tuple[list, int]:
         refs = self.new_refs() if new_only else self.refs

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-
 class Format(str, enum.Enum):
     TABLE = "table"
     JSON = "json"
@@ -99,7 +98,8 @@ def _text(t: Table, fmt: Format) -> str:
     lines.append(body)
     for note in t.notes:
         n = html.escape(note) if esc else note
-        lines.append({Format.MARKDOWN: f"\n> {n}", Format.HTML: f"<p>{n}</p>"}.get(fmt, f"note: {n}"))
+        styled = {Format.MARKDOWN: f"\n> {n}", Format.HTML: f"<p>{n}</p>"}
+        lines.append(styled.get(fmt, f"note: {n}"))
     return "\n".join(lines)
 
 
@@ -176,11 +176,95 @@ def _(r: RulesView) -> list[Table]:
 
 # -- table views: audit (issue 3) -------------------------------------------
 
+from .audit import CheckResult  # noqa: E402
+
+
+@tables.register
+def _(r: CheckResult) -> list[Table]:
+    q = r.qualification
+    verdict = "a valid pathway" if r.valid else "not a valid pathway"
+    title = f"{q.name} ({q.accreditation}): {len(r.units)} units, {verdict}"
+    rules = [["ok" if c.ok else "NOT MET", c.text, c.rule.describe()] for c in r.rules]
+    out = [Table(["status", "figures", "rule"], rules, title=title, notes=list(r.notes))]
+    refused = {x.unit: x for x in r.rejected}
+    facts = {u.ref: u for u in r.details}
+    units = [[ref, facts[ref].title, facts[ref].group, facts[ref].credits, facts[ref].glh,
+              "achieved" if ref in r.achieved else "",
+              refused[ref].reason if ref in refused else "accepted"] for ref in r.units]
+    out.append(Table(["unit", "title", "group", "credits", "glh", "status", "accepted?"], units,
+                     title="units of the set"))
+    c = r.completion
+    if c is None:
+        return out
+    if c.pathway is None:
+        out.append(Table(["status"], [[c.status.value]], title="way forward: none found"))
+        return out
+    by_ref = {u.ref: u for u in c.pathway.units}
+    rows = [["add", ref, by_ref[ref].title, by_ref[ref].credits, by_ref[ref].glh, ""]
+            for ref in c.add]
+    rows += [["drop", d.unit, facts[d.unit].title, facts[d.unit].credits, d.glh, d.reason]
+             for d in c.drop]
+    footer = ["total", f"{len(c.pathway.units)} units in the pathway", "",
+              c.pathway.credits, f"new {c.new_glh}, lost {c.lost_glh}",
+              f"new TQT {c.new_tqt}, lost TQT {c.lost_tqt}"]
+    title = (f"way forward ({c.status.value}, fewest new {c.objective.value.upper()} keeping "
+             "the most of the set): add " + _refs(c.add) + "; drop " + _refs(
+                 [d.unit for d in c.drop]))
+    out.append(Table(["action", "unit", "title", "credits", "glh", "why"], rows, title=title,
+                     footer=footer))
+    return out
+
+
+def _refs(refs) -> str:
+    return ", ".join(refs) if refs else "nothing"
+
 
 # -- table views: advisers (issue 4) ----------------------------------------
 
 
 # -- table views: employers (issue 5) ---------------------------------------
+
+from .cohort import AreaList, CohortResult  # noqa: E402
+
+
+@tables.register
+def _(r: AreaList) -> list[Table]:
+    scope = r.qualification.name if r.qualification else "all units of the catalogue"
+    summary = [[a.id, a.name, len(a.units), a.credits, a.glh] for a in r.areas]
+    out = [Table(["area", "name", "units", "credits", "glh"], summary,
+                 title=f"skill areas: {scope}", notes=[_tagging_note(r)])]
+    for a in r.areas:
+        rows = [[ref, title, credits, glh] for ref, title, credits, glh in a.units]
+        out.append(Table(["unit", "title", "credits", "glh"], rows,
+                         title=f"{a.id} ({a.name}): {len(a.units)} units",
+                         footer=["total", "", a.credits, a.glh]))
+    return out
+
+
+def _tagging_note(r: AreaList) -> str:
+    return r.to_dict()["note"]
+
+
+@tables.register
+def _(r: CohortResult) -> list[Table]:
+    q = r.qualification
+    title = f"{q.name}: cohort of {len(r.learners)}, {r.status.value}"
+    if r.found:
+        title += (f"; delivery {r.delivery_glh} GLH, learners' new GLH {r.learners_new_glh}")
+    if r.gap:
+        title += f" (proven lower bound {r.bound} GLH, gap {r.gap})"
+    notes = [f"skipped row: {e}" for e in r.errors] + list(r.notes)
+    if not r.found:
+        return [Table(["status"], [[r.status.value]], title=title, notes=notes)]
+    rows = [[d.ref, d.title, d.glh, len(d.learners), d.learners] for d in r.deliveries]
+    out = [Table(["unit", "title", "glh", "learners", "who"], rows, title=title,
+                 footer=["total", f"{len(rows)} deliveries", r.delivery_glh, "", ""],
+                 notes=notes)]
+    rows = [[p.learner.id, len(p.pathway.units), p.pathway.credits, p.pathway.new_glh,
+             p.pathway.new_refs, p.pathway.achieved_refs] for p in r.plans]
+    out.append(Table(["learner", "units", "credits", "new glh", "new units", "achieved units"],
+                     rows, title="each learner's pathway"))
+    return out
 
 
 # -- table views: batch (issue 6) -------------------------------------------

@@ -1,0 +1,277 @@
+"""A cohort of learners trained together: reading the learners CSV, and the result objects.
+
+This module must not import ortools (``planner --help`` imports render.py, which imports these
+result classes); the CP-SAT model lives in ``planner.cohort_model``.
+
+The learners CSV has a header; only ``id`` is required, the other columns are optional:
+``id, achieved, registered, include, exclude``. Units are separated by spaces or commas and
+written as ``404`` or ``8605-404``; ``registered`` is a date YYYY-MM-DD. A bad row is reported
+with its line number and skipped, so the good rows are not lost; ``strict=True`` makes the first
+bad row fatal.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalogue import Catalogue
+from .conditions import Conditions, Objective, parse_date
+from .errors import InputError, PlannerError
+from .results import Pathway, Status
+from .rules import Qualification
+
+COLUMNS = ("id", "achieved", "registered", "include", "exclude")
+
+
+@dataclass(frozen=True)
+class Learner:
+    """One learner of the cohort, with unit refs resolved; ``line`` is their CSV line."""
+
+    id: str
+    achieved: tuple[str, ...] = ()
+    registered: dt.date | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    line: int = 0
+
+    def conditions(self, cover: tuple[tuple[str, int], ...] = ()) -> Conditions:
+        return Conditions(include=self.include, exclude=self.exclude, achieved=self.achieved,
+                          registered=self.registered, cover=cover)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "achieved": list(self.achieved),
+                "registered": self.registered.isoformat() if self.registered else None,
+                "include": list(self.include), "exclude": list(self.exclude), "line": self.line}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A bad row of the learners CSV: where it is and what was wrong."""
+
+    file: str
+    line: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" + (f", field '{self.field}'" if self.field else "")
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "field": self.field,
+                "message": self.message}
+
+
+def read_learners(path: str | Path, catalogue: Catalogue,
+                  strict: bool = False) -> tuple[list[Learner], list[RowError]]:
+    """Read and validate a learners CSV. Returns the good learners and the bad rows.
+
+    Raises ``InputError`` when the file cannot be read or has no ``id`` column, and, with
+    ``strict``, at the first bad row."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})", option="LEARNERS") from None
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if not header:
+        raise InputError(f"{name}: the file is empty (a header 'id,...' is needed)",
+                         option="LEARNERS")
+    cols = [h.strip().lower() for h in header]
+    unknown = [c for c in cols if c not in COLUMNS]
+    if unknown or "id" not in cols:
+        what = f"unknown column '{unknown[0]}'" if unknown else "no 'id' column"
+        raise InputError(f"{name}, line 1: {what} (columns: {', '.join(COLUMNS)})",
+                         option="LEARNERS")
+    learners: list[Learner] = []
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        row = dict(zip(cols, (c.strip() for c in cells), strict=False))
+        try:
+            learner = _learner(row, line, catalogue, seen, name)
+        except _BadRow as bad:
+            error = RowError(name, line, bad.field, bad.message)
+            if strict:
+                raise InputError(str(error), option="--strict") from None
+            errors.append(error)
+            continue
+        seen.add(learner.id)
+        learners.append(learner)
+    return learners, errors
+
+
+class _BadRow(Exception):
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _learner(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str],
+             name: str) -> Learner:
+    ident = row.get("id", "")
+    if not ident:
+        raise _BadRow("id", "missing id")
+    if ident in seen:
+        raise _BadRow("id", f"duplicate id '{ident}'")
+    units: dict[str, tuple[str, ...]] = {}
+    for col in ("achieved", "include", "exclude"):
+        try:
+            units[col] = catalogue.resolve_units([row.get(col, "")], col)
+        except PlannerError as exc:
+            raise _BadRow(col, _message(exc)) from None
+    try:
+        registered = parse_date(row.get("registered") or None, "registered")
+    except PlannerError as exc:
+        raise _BadRow("registered", _message(exc)) from None
+    both = sorted(set(units["include"]) & set(units["exclude"]))
+    if both:
+        raise _BadRow("exclude", f"unit {both[0]} is both included and excluded")
+    return Learner(ident, units["achieved"], registered, units["include"], units["exclude"],
+                   line)
+
+
+def _message(exc: PlannerError) -> str:
+    """The error's own words, without the option prefix (the row error names the field)."""
+    return getattr(exc, "detail", None) or str(exc)
+
+
+# -- results ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Delivery:
+    """One unit delivered once to the group, and who attends it."""
+
+    ref: str
+    title: str
+    glh: int
+    learners: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ref": self.ref, "title": self.title, "glh": self.glh,
+                "learners": list(self.learners)}
+
+
+@dataclass(frozen=True)
+class LearnerPlan:
+    learner: Learner
+    pathway: Pathway
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.learner.id, "pathway": self.pathway.to_dict()}
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    """One programme for a group: shared deliveries and every learner's pathway.
+
+    ``delivery_glh`` counts each delivered unit's GLH once for the group; ``learners_new_glh`` sums
+    each learner's own new GLH. ``bound`` is CP-SAT's proven lower bound on the delivery GLH (equal
+    to it when optimal), so ``gap`` says how far from proven optimal a time-limited answer may be.
+    ``seconds`` (solve time) is kept out of ``to_dict`` so the same cohort gives the same output.
+    """
+
+    qualification: Qualification
+    objective: Objective
+    status: Status
+    learners: tuple[Learner, ...]
+    deliveries: tuple[Delivery, ...] = ()
+    plans: tuple[LearnerPlan, ...] = ()
+    delivery_glh: int | None = None
+    learners_new_glh: int | None = None
+    bound: int | None = None
+    seconds: float = 0.0
+    errors: tuple[RowError, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def found(self) -> bool:
+        return self.status.found
+
+    @property
+    def gap(self) -> int | None:
+        if self.delivery_glh is None or self.bound is None:
+            return None
+        return self.delivery_glh - self.bound
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "qualification": self.qualification.slug,
+            "status": self.status.value,
+            "objective": self.objective.value,
+            "learner_count": len(self.learners),
+            "delivery_glh": self.delivery_glh,
+            "learners_new_glh": self.learners_new_glh,
+            "delivery_glh_bound": self.bound,
+            "gap_glh": self.gap,
+            "deliveries": [d.to_dict() for d in self.deliveries],
+            "learners": [p.to_dict() for p in self.plans],
+            "errors": [e.to_dict() for e in self.errors],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """One skill area with its units in a qualification (the project's own tagging)."""
+
+    id: str
+    name: str
+    units: tuple[tuple[str, str, int, int], ...]  # ref, title, credits, glh
+
+    @property
+    def credits(self) -> int:
+        return sum(u[2] for u in self.units)
+
+    @property
+    def glh(self) -> int:
+        return sum(u[3] for u in self.units)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "unit_count": len(self.units),
+                "credits": self.credits, "glh": self.glh,
+                "units": [{"ref": r, "title": t, "credits": c, "glh": g}
+                          for r, t, c, g in self.units]}
+
+
+TAGGING_NOTE = ("skill areas are this project's own judgement from unit titles, "
+                "not the awarding body's")
+
+
+@dataclass(frozen=True)
+class AreaList:
+    qualification: Qualification | None
+    areas: tuple[AreaSummary, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"qualification": self.qualification.slug if self.qualification else None,
+                "note": TAGGING_NOTE, "areas": [a.to_dict() for a in self.areas]}
+
+
+def area_list(catalogue: Catalogue, qual: Qualification | None = None) -> AreaList:
+    """The skill areas with their units (those the qualification allows, or all units)."""
+    facts = catalogue.facts
+    refs = sorted(qual.allowed) if qual is not None else sorted(facts)
+    out = []
+    for aid, name in zip(catalogue.areas["id"], catalogue.areas["name"], strict=True):
+        units = tuple((r, facts[r].title, facts[r].credits, facts[r].glh)
+                      for r in refs if aid in facts[r].areas)
+        out.append(AreaSummary(aid, name, units))
+    return AreaList(qual, tuple(out))
+
+
+def plan_cohort(cat: Catalogue, qual: Qualification | str, learners, cover=(),
+                objective: Objective | str = "glh", config=None, errors=()) -> CohortResult:
+    """One programme for the whole group (see ``planner.cohort_model.plan_cohort``); CP-SAT is
+    imported only here, when a cohort is solved, so this module stays cheap to import."""
+    from .cohort_model import plan_cohort as _plan_cohort
+
+    return _plan_cohort(cat, qual, learners, cover, objective, config, errors)

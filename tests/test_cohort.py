@@ -1,0 +1,274 @@
+"""Cohort programmes: reading the learners CSV, and the CP-SAT optimum against a brute force."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.catalogue import load_catalogue
+from planner.cohort import Learner, read_learners
+from planner.cohort_model import plan_cohort
+from planner.conditions import SolverConfig
+from planner.errors import InputError
+from planner.results import Status
+from planner.validate import is_valid
+
+# -- a small catalogue where brute force over every delivery set is cheap ----------------------
+
+SMALL_UNITS = 8
+
+
+def write_small_catalogue(root: Path, seed: int) -> Path:
+    """Eight units in two groups with random credits and GLH, one qualification with a credit
+    range, a group-2 ceiling, a unit minimum and a barred pair, and the six areas."""
+    rng = random.Random(seed)
+    (root / "tables").mkdir(parents=True)
+    (root / "qualifications").mkdir()
+    rows = ["ref,title,level,credits,glh,group"]
+    for i in range(SMALL_UNITS):
+        rows.append(f"8605-9{i:02d},Unit {i},4,{rng.randint(1, 6)},{rng.randint(2, 20)},"
+                    f"{1 if i < 5 else 2}")
+    (root / "tables" / "small.csv").write_text("\n".join(rows) + "\n")
+    (root / "qualifications" / "small.toml").write_text(f'''
+slug = "small"
+name = "Small test qualification"
+accreditation = "000/0000/0"
+table = "small"
+level = 4
+order = 1
+specification = "none"
+
+[[rules]]
+kind = "allowed"
+group = 1
+units = "900-904"
+source = "test"
+
+[[rules]]
+kind = "allowed"
+group = 2
+units = "905-907"
+source = "test"
+
+[[rules]]
+kind = "credits"
+min = {rng.randint(4, 8)}
+max = 14
+source = "test"
+
+[[rules]]
+kind = "group_credits"
+group = 2
+max = 6
+source = "test"
+
+[[rules]]
+kind = "unit_count"
+min = 2
+source = "test"
+
+[[rules]]
+kind = "barred"
+units = "901, 906"
+source = "test"
+''')
+    areas = ["people", "self", "direction", "change", "results", "resources"]
+    (root / "areas.csv").write_text("id,name\n" + "\n".join(f"{a},{a.title()}" for a in areas)
+                                    + "\n")
+    tags = ["ref,title,areas,rationale"]
+    for i in range(SMALL_UNITS):
+        tags.append(f"8605-9{i:02d},Unit {i},{areas[i % 6]},test")
+    (root / "unit_areas.csv").write_text("\n".join(tags) + "\n")
+    return root
+
+
+def learner_options(cat, qual, learner: Learner, pool: tuple[str, ...]):
+    """Every valid pathway of one learner: (new units, new GLH) for each unit set."""
+    achieved = set(learner.achieved) & set(qual.allowed)
+    out = []
+    for k in range(len(pool) + 1):
+        for refs in itertools.combinations(pool, k):
+            s = set(refs)
+            if not set(learner.include) <= s or s & set(learner.exclude):
+                continue
+            if is_valid(cat, qual, s, achieved & s, learner.registered):
+                new = frozenset(s - achieved)
+                out.append((new, sum(cat.facts[r].glh for r in new)))
+    return out
+
+
+def brute_force(cat, qual, learners):
+    """(delivery GLH, learners' new GLH) of the best programme, or None when there is none.
+
+    The best delivery GLH is the least GLH of a delivery set D within which every learner has a
+    valid pathway; then each learner takes their cheapest pathway inside such a D."""
+    pool = tuple(sorted(qual.allowed))
+    options = [learner_options(cat, qual, lr, pool) for lr in learners]
+    if any(not o for o in options):
+        return None
+    best = None
+    for k in range(len(pool) + 1):
+        for d in itertools.combinations(pool, k):
+            ds = set(d)
+            costs = [min((g for new, g in o if new <= ds), default=None) for o in options]
+            if None in costs:
+                continue
+            key = (sum(cat.facts[r].glh for r in ds), sum(costs))
+            best = key if best is None or key < best else best
+    return best
+
+
+@st.composite
+def cohorts(draw):
+    refs = [f"8605-9{i:02d}" for i in range(SMALL_UNITS)]
+    n = draw(st.integers(1, 4))
+    out = []
+    for i in range(n):
+        achieved = draw(st.lists(st.sampled_from(refs), max_size=2, unique=True))
+        include = draw(st.lists(st.sampled_from(refs), max_size=1, unique=True))
+        exclude = [r for r in draw(st.lists(st.sampled_from(refs), max_size=2, unique=True))
+                   if r not in include]
+        out.append(Learner(f"L{i}", tuple(achieved), None, tuple(include), tuple(exclude)))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cohort_optimum_matches_brute_force(tmp_path, seed):
+    cat = load_catalogue(write_small_catalogue(tmp_path / "cat", seed))
+    qual = cat.qualification("small")
+
+    @settings(max_examples=60, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(cohorts())
+    def inner(learners):
+        result = plan_cohort(cat, qual, learners, config=SolverConfig(time_limit=10))
+        expected = brute_force(cat, qual, learners)
+        if expected is None:
+            assert result.status is Status.INFEASIBLE
+            return
+        assert result.status is Status.OPTIMAL
+        assert (result.delivery_glh, result.learners_new_glh) == expected
+        assert result.gap == 0
+        check_programme(cat, qual, result)
+
+    inner()
+
+
+def test_cohort_with_one_impossible_learner_is_infeasible(tmp_path):
+    cat = load_catalogue(write_small_catalogue(tmp_path / "cat", 1))
+    learners = [Learner("ok"), Learner("stuck", include=("8605-901", "8605-906"))]
+    assert brute_force(cat, cat.qualification("small"), learners) is None
+    result = plan_cohort(cat, "small", learners)
+    assert result.status is Status.INFEASIBLE and result.plans == ()
+    assert any("no programme exists" in n for n in result.notes)
+    assert any(n.startswith("learner stuck ") for n in result.notes)
+    assert not any(n.startswith("learner ok ") for n in result.notes)
+
+
+def check_programme(cat, qual, result):
+    """Every learner's pathway is valid and meets their conditions; deliveries are exactly the
+    units some learner takes as new, each counted once."""
+    attend: dict[str, set[str]] = {}
+    for plan in result.plans:
+        lr, p = plan.learner, plan.pathway
+        assert is_valid(cat, qual, p.refs, p.achieved_refs, lr.registered), lr
+        assert set(lr.include) <= set(p.refs) and not set(lr.exclude) & set(p.refs)
+        assert set(p.achieved_refs) <= set(lr.achieved)
+        for r in p.new_refs:
+            attend.setdefault(r, set()).add(lr.id)
+    assert {d.ref: set(d.learners) for d in result.deliveries} == attend
+    assert result.delivery_glh == sum(cat.facts[r].glh for r in attend)
+
+
+def test_diploma_cohort_with_cover_is_valid_and_shares_units(cat):
+    learners = [Learner("a"), Learner("b", achieved=("8605-409",)),
+                Learner("c", include=("8605-420",))]
+    result = plan_cohort(cat, "diploma", learners, cover=["people", "results=4"])
+    assert result.status is Status.OPTIMAL
+    check_programme(cat, cat.qualification("diploma"), result)
+    for plan in result.plans:
+        areas = plan.pathway.areas()
+        assert areas.get("results", 0) >= 4 and areas.get("people", 0) >= 1
+    # one shared programme costs no more than the largest single pathway plus the extras
+    assert result.delivery_glh <= sum(p.pathway.new_glh for p in result.plans)
+
+
+def test_same_cohort_same_programme(cat):
+    learners = [Learner(f"m{i}") for i in range(3)]
+    a = plan_cohort(cat, "certificate", learners).to_dict()
+    b = plan_cohort(cat, "certificate", learners).to_dict()
+    assert a == b
+
+
+def test_time_limit_reports_a_gap_or_optimum(cat):
+    rng = random.Random(5)
+    pool = sorted(cat.qualification("diploma").allowed)
+    learners = [Learner(f"x{i}", tuple(rng.sample(pool, 3))) for i in range(12)]
+    result = plan_cohort(cat, "diploma", learners, config=SolverConfig(time_limit=0.05))
+    if result.status is Status.FEASIBLE:
+        assert result.bound is not None and 0 <= result.bound <= result.delivery_glh
+        assert any("time limit was reached" in n for n in result.notes)
+    else:
+        assert result.status in (Status.OPTIMAL, Status.UNKNOWN)
+
+
+# -- the learners CSV ---------------------------------------------------------------------------
+
+BAD_CSV = """id,achieved,registered,include,exclude
+ann,404 425,2019-05-01,,
+bob,999,,,
+,404,,,
+ann,,,,
+cat,,2020-13-01,,
+dan,"409,420",,420,
+eve,,,420,420
+"""
+
+
+def test_bad_rows_are_reported_by_line_and_good_rows_kept(cat, tmp_path):
+    path = tmp_path / "learners.csv"
+    path.write_text(BAD_CSV)
+    learners, errors = read_learners(path, cat)
+    assert [lr.id for lr in learners] == ["ann", "dan"]
+    assert learners[0].achieved == ("8605-404", "8605-425")
+    assert str(learners[0].registered) == "2019-05-01"
+    assert [(e.line, e.field) for e in errors] == [
+        (3, "achieved"), (4, "id"), (5, "id"), (6, "registered"), (8, "exclude")]
+    assert "999" in errors[0].message and "duplicate" in errors[2].message
+    with pytest.raises(InputError, match=r"line 3, field 'achieved'"):
+        read_learners(path, cat, strict=True)
+
+
+def test_header_must_name_known_columns(cat, tmp_path):
+    path = tmp_path / "l.csv"
+    path.write_text("name,achieved\nann,404\n")
+    with pytest.raises(InputError, match="line 1: unknown column 'name'"):
+        read_learners(path, cat)
+
+
+def test_cli_cohort_delivers_good_rows_and_exits_2(run, tmp_path):
+    path = tmp_path / "learners.csv"
+    path.write_text(BAD_CSV)
+    code, out, err = run("cohort", "award", path, "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert [x["id"] for x in data["learners"]] == ["ann", "dan"]
+    assert data["status"] == "optimal" and len(data["errors"]) == 5
+    assert "line 3, field 'achieved'" in err and "Traceback" not in err
+    code, out, err = run("cohort", "award", path, "--strict")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "line 3" in err
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "html"])
+def test_cli_cohort_formats(run, tmp_path, fmt):
+    path = tmp_path / "learners.csv"
+    path.write_text("id\nann\nbob\n")
+    code, out, _ = run("cohort", "award", path, "--cover", "dir", "--format", fmt)
+    assert code == 0 and "ann" in out
