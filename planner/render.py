@@ -271,3 +271,19 @@ def _(r: CohortResult) -> list[Table]:
 
 
 # -- table views: report (issue 7) ------------------------------------------
+
+from .report import Report  # noqa: E402
+
+
+@tables.register
+def _(r: Report) -> list[Table]:
+    p = r.plan
+    rows = [[u["ref"], u["title"], u["credits"], u["glh"], u["tqt"]]
+            for u in p.get("unit_details", [])]
+    out = [Table(["unit", "title", "credits", "glh", "tqt"], rows, title=r.title,
+                 footer=["total", f"{len(rows)} units", p.get("credits", ""), p.get("glh", ""),
+                         p.get("tqt", "")])]
+    out.append(Table(["rule", "met?", "figures"],
+                     [[x["rule"], "met" if x["ok"] else "NOT MET", x["text"]] for x in r.rules],
+                     title="rules of combination"))
+    return out
