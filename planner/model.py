@@ -96,7 +96,8 @@ class PathwayModel:
         return f"the {self.qual.name}'s rule '{rule.describe()}'"
 
     # -- objective --------------------------------------------------------------------------
-    def set_objective(self, objective: Objective, extra_first: list | None = None) -> None:
+    def set_objective(self, objective: Objective,
+                      extra_first: list | None = None) -> cp_model.LinearExprT:
         """Minimise, in this order: uncovered ``--gaps`` weight (if any), ``extra_first`` terms
         (if any), the chosen cost, the other
         cost, achieved units left unclaimed, the number of new units, and the catalogue rank of
@@ -111,7 +112,9 @@ class PathwayModel:
         terms.append(self._term(lambda f: 1, new_only=True))
         rank = self.catalogue.rank
         terms.append(self._term(lambda f: rank[f.ref] + 1, new_only=False))
-        self.model.minimize(fold_lexicographic(terms))
+        self.objective = fold_lexicographic(terms)
+        self.model.minimize(self.objective)
+        return self.objective
 
     def _gaps_terms(self) -> list[tuple[list, int]]:
         """``--gaps``: maximise the weighted number of covered areas (as a negative cost term).
@@ -135,8 +138,19 @@ class PathwayModel:
 
     def forbid(self, refs: Iterable[str]) -> None:
         """A no-good cut: never this exact set of units again."""
+        self.differ(refs, 1)
+
+    def differ(self, refs: Iterable[str], n: int) -> None:
+        """The pathway differs from the set ``refs`` in at least ``n`` units (added or removed)."""
         chosen = set(refs)
-        self.model.add_bool_or([self.x[r].Not() if r in chosen else self.x[r] for r in self.refs])
+        if n <= 1:
+            self.model.add_bool_or([self.x[r].Not() if r in chosen else self.x[r]
+                                    for r in self.refs])
+            return
+        self.model.add(sum(1 - self.x[r] if r in chosen else self.x[r] for r in self.refs) >= n)
+
+    def new_units(self) -> cp_model.LinearExprT:
+        return sum(self.x[r] for r in self.new_refs())
 
 
 def fold_lexicographic(terms: list[tuple[list, int]]) -> cp_model.LinearExprT:
