@@ -41,9 +41,11 @@ class DroppedUnit:
     reason: str
     glh: int
     tqt: int
+    achieved: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit, "reason": self.reason, "glh": self.glh, "tqt": self.tqt}
+        return {"unit": self.unit, "reason": self.reason, "glh": self.glh, "tqt": self.tqt,
+                "achieved": self.achieved}
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,13 @@ class Completion:
     """The cheapest way from an invalid set to a valid pathway.
 
     Found in one exact lexicographic optimisation (``planner.completion``): first lose the fewest
-    hours of the set (GLH or TQT, whichever is minimised), then add the fewest new hours, then the
-    other measure, then fewer new units, then lower unit numbers. So every unit of the set that
-    can be kept is kept; a unit is dropped only when the rules leave no room for it (it is
-    refused, or a cap such as group 2 credits, total credits or a unit count would break), and
-    then the drop set is the one that loses the fewest hours.
+    hours of the set's achieved units (GLH or TQT, whichever is minimised), then of its planned
+    units, then the fewest new hours (``new_glh``: every unit of the pathway not achieved, as
+    ``plan`` counts it), then the other measure, then fewer new units, then lower unit numbers.
+    So every unit of the set that can be kept is kept, achieved ones first; a unit is dropped
+    only when the rules leave no room for it (it is refused, or a cap such as group 2 credits,
+    total credits or a unit count would break), and then the drop set is the one that loses the
+    fewest hours. ``add`` is the units outside the set.
     """
 
     objective: Objective
@@ -69,19 +73,14 @@ class Completion:
     def found(self) -> bool:
         return self.pathway is not None
 
-    def _sum(self, refs, attr: str) -> int:
-        if self.pathway is None:
-            return 0
-        by_ref = {u.ref: u for u in self.pathway.units}
-        return sum(getattr(by_ref[r], attr) for r in refs)
-
     @property
     def new_glh(self) -> int:
-        return self._sum(self.add, "glh")
+        """GLH still to be taken: every unit of the pathway not achieved (added or kept)."""
+        return self.pathway.new_glh if self.pathway is not None else 0
 
     @property
     def new_tqt(self) -> int:
-        return self._sum(self.add, "tqt")
+        return self.pathway.new_tqt if self.pathway is not None else 0
 
     @property
     def lost_glh(self) -> int:

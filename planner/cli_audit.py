@@ -42,9 +42,10 @@ def check(
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Is this set of units a valid pathway? One line per rule with its figures, every unit the
-    qualification refuses and why, and for an invalid set the way forward: the cheapest units to
-    add (fewest new GLH, or TQT with --minimise tqt) keeping every unit that can be kept, and
-    the units to drop, losing fewest hours, where the rules leave no room for them.
+    qualification refuses and why, and for an invalid set the way forward: keep every unit that
+    can be kept (achieved units before planned ones), drop the units the rules leave no room for
+    losing the fewest hours, and add the cheapest units (fewest new GLH, or TQT with --minimise
+    tqt).
 
     --achieved marks units of the set as already achieved (a superseded unit already achieved
     may still be claimed). Exit code 0 when the set is valid, 1 when it is not, 2 on bad input.

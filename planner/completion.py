@@ -1,13 +1,17 @@
 """The way forward for an invalid set of units, computed by the same CP-SAT model as ``plan``.
 
-One exact lexicographic optimisation over ``PathwayModel``'s unit choices, in this order:
+One exact lexicographic optimisation over ``PathwayModel``'s unit choices, in this order (hours
+are GLH, or TQT with ``--minimise tqt``):
 
-1. lose the fewest hours of the set: the GLH (or TQT, with ``--minimise tqt``) of the set's
-   units that the pathway leaves out. Units the qualification refuses can never be kept; every
-   other unit is kept unless a cap (total credits, group credits, unit count) or a barred or
-   superseded pair leaves no room for it, and then the drop set is the one losing fewest hours;
-2. add the fewest new hours (the units outside the set), then the other measure;
-3. add the fewest new units, then prefer lower unit numbers, so the answer is deterministic.
+1. lose the fewest hours of the *achieved* units of the set: work already done is never given up
+   to keep units not yet started;
+2. then lose the fewest hours of the set's other (planned) units. Units the qualification
+   refuses can never be kept; every other unit is kept unless a cap (total credits, group
+   credits, unit count) or a barred or superseded pair leaves no room for it, and then the drop
+   set is the one losing fewest hours;
+3. then the fewest new hours: every unit of the pathway not achieved, kept planned units
+   included, as ``plan`` counts them; then the other measure;
+4. then the fewest new units, then lower unit numbers, so the answer is deterministic.
 """
 
 from __future__ import annotations
@@ -30,17 +34,20 @@ def completion_model(catalogue: Catalogue, qual: Qualification, refs, *, achieve
     """The planning model with the completion's objective instead of the planner's."""
     m = PathwayModel(catalogue, qual, Conditions(achieved=tuple(achieved), registered=registered))
     in_set = set(refs)
-    kept = [r for r in m.refs if r in in_set]
-    added = [r for r in m.refs if r not in in_set]
+    done = [r for r in m.refs if r in in_set and r in m.achieved]
+    planned = [r for r in m.refs if r in in_set and r not in m.achieved]
+    new = m.new_refs()
 
     def measure(ref: str, obj: Objective) -> int:
         return getattr(m.facts[ref], obj.value)
 
-    loss = ([(-measure(r, objective), m.x[r]) for r in kept],
-            sum(measure(r, objective) for r in kept))
-    terms = [loss]
-    terms += [([(measure(r, o), m.x[r]) for r in added], 0) for o in (objective, objective.other)]
-    terms.append(([(1, m.x[r]) for r in added], 0))
+    def lost(kept: list[str]) -> tuple[list, int]:  # hours of ``kept`` that the pathway leaves out
+        return ([(-measure(r, objective), m.x[r]) for r in kept],
+                sum(measure(r, objective) for r in kept))
+
+    terms = [lost(done), lost(planned)]
+    terms += [([(measure(r, o), m.x[r]) for r in new], 0) for o in (objective, objective.other)]
+    terms.append(([(1, m.x[r]) for r in new], 0))
     terms.append(([(catalogue.rank[r] + 1, m.x[r]) for r in m.refs], 0))
     m.model.minimize(fold_lexicographic(terms))
     return m
@@ -67,6 +74,6 @@ def complete(catalogue: Catalogue, qual: Qualification, refs, *, achieved=(),
     drop = tuple(
         DroppedUnit(r, drop_reason(catalogue, qual, r, pathway.refs, achieved, registered,
                                    rejected),
-                    catalogue.facts[r].glh, catalogue.facts[r].tqt)
+                    catalogue.facts[r].glh, catalogue.facts[r].tqt, r in set(achieved))
         for r in refs if r not in chosen)
     return Completion(objective, status, pathway, add, keep, drop)

@@ -119,15 +119,18 @@ def _within(value: int, bounds: tuple[int | None, int | None]) -> bool:
 
 # -- the cheapest completion ------------------------------------------------------------------
 
-def completion_cost(cat: Catalogue, refs_set, chosen, objective: Objective) -> tuple[int, ...]:
-    """(hours of the set lost, new hours, new hours of the other measure, new units, rank sum)."""
+def completion_cost(cat: Catalogue, refs_set, chosen, objective: Objective,
+                    achieved=()) -> tuple[int, ...]:
+    """(hours of the set's achieved units lost, hours of its other units lost, new hours (every
+    chosen unit not achieved), new hours of the other measure, new units, rank sum)."""
     first, second = objective.value, objective.other.value
-    in_set, chosen = set(refs_set), set(chosen)
+    in_set, chosen, done = set(refs_set), set(chosen), set(achieved)
     f = cat.facts
-    return (sum(getattr(f[r], first) for r in in_set - chosen),
-            sum(getattr(f[r], first) for r in chosen - in_set),
-            sum(getattr(f[r], second) for r in chosen - in_set),
-            len(chosen - in_set),
+    return (sum(getattr(f[r], first) for r in (in_set & done) - chosen),
+            sum(getattr(f[r], first) for r in in_set - done - chosen),
+            sum(getattr(f[r], first) for r in chosen - done),
+            sum(getattr(f[r], second) for r in chosen - done),
+            len(chosen - done),
             sum(cat.rank[r] + 1 for r in chosen))
 
 
@@ -177,20 +180,21 @@ def exact_completion(cat: Catalogue, qual: Qualification, refs_set, achieved=(),
                          rule.min, rule.max))
         elif isinstance(rule, UnitCount):
             dims.append((lambda r: 1, rule.min, rule.max))
-    in_set = set(refs_set)
+    in_set, achieved = set(refs_set), set(achieved)
     first, second = objective.value, objective.other.value
-    base = (sum(getattr(f[r], first) for r in in_set), 0, 0, 0, 0)
+    base = (sum(getattr(f[r], first) for r in in_set & achieved),
+            sum(getattr(f[r], first) for r in in_set - achieved), 0, 0, 0, 0)
 
     def delta(choice) -> tuple[int, ...]:
-        out = [0, 0, 0, 0, 0]
+        out = [0, 0, 0, 0, 0, 0]
         for r in choice:
-            out[4] += cat.rank[r] + 1
+            out[5] += cat.rank[r] + 1
             if r in in_set:
-                out[0] -= getattr(f[r], first)
-            else:
-                out[1] += getattr(f[r], first)
-                out[2] += getattr(f[r], second)
-                out[3] += 1
+                out[0 if r in achieved else 1] -= getattr(f[r], first)
+            if r not in achieved:
+                out[2] += getattr(f[r], first)
+                out[3] += getattr(f[r], second)
+                out[4] += 1
         return tuple(out)
 
     def step(state, choice):

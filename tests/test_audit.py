@@ -77,7 +77,10 @@ def unit_sets(draw, cat):
     elif kind == "random":
         base = draw(st.lists(st.sampled_from(anywhere + SUPERSEDED), min_size=1, max_size=12,
                              unique=True))
-    achieved = [r for r in base if r in SUPERSEDED and draw(st.booleans())]
+    # achieved: superseded units (which may then be claimed), or any units of the set (which the
+    # way forward must keep before any planned unit)
+    anyone = draw(st.booleans())
+    achieved = [r for r in base if (anyone or r in SUPERSEDED) and draw(st.booleans())]
     return slug, tuple(base), tuple(achieved), draw(st.sampled_from(DATES))
 
 
@@ -123,7 +126,7 @@ def test_completions_are_valid_and_match_the_exact_search(cat):
         date = registered or dt.date.today()
         assert is_valid(cat, q, p.refs, p.achieved_refs, date), (case, p.refs)
         assert all(spec_check(cat, slug, p.refs, p.achieved_refs, date).values()), case
-        assert completion_cost(cat, refs, p.refs, objective) == best, (case, p.refs, units)
+        assert completion_cost(cat, refs, p.refs, objective, achieved) == best, (case, p.refs, units)
         # the parts add up: kept + added = the pathway; kept + dropped = the set
         assert set(c.keep) | set(c.add) == set(p.refs)
         assert set(c.keep) | {d.unit for d in c.drop} == set(refs)
@@ -144,7 +147,7 @@ def test_issue_example_diploma(cat):
     assert c.drop == () and set(c.keep) == set(refs)
     best, _ = exact_completion(cat, cat.qualifications["diploma"], refs, refs[:2],
                                dt.date(2024, 9, 1))
-    assert c.new_glh == best[1]
+    assert c.new_glh == best[2] == c.pathway.new_glh  # as plan counts it: 420, 421, 508 too
 
 
 def test_refused_units_say_why(cat):
@@ -174,7 +177,24 @@ def test_broken_cap_drops_the_fewest_hours(cat):
     award = check(cat, "award", resolve_set(cat, ["404", "407", "421", "425", "401"])).completion
     best, _ = exact_completion(cat, cat.qualifications["award"],
                                resolve_set(cat, ["404", "407", "421", "425", "401"]))
-    assert award.lost_glh == best[0] > 0
+    assert award.lost_glh == best[0] + best[1] > 0
+
+
+def test_achieved_units_are_kept_before_planned_ones(cat):
+    """Certificate, group 2 credits at most 6: 503 (4 cr, 18 GLH) achieved, 501 (3, 8) and 502
+    (3, 14) planned. Keeping 501 and 502 would lose the achieved 503; the way forward keeps 503
+    and drops both planned units, and counts the kept planned units as new hours."""
+    refs = resolve_set(cat, ["404", "425", "503", "501", "502", "420"])
+    r = check(cat, "certificate", refs, achieved=("8605-503",))
+    c = r.completion
+    assert "8605-503" in c.keep and {d.unit for d in c.drop} == {"8605-501", "8605-502"}
+    assert not any(d.achieved for d in c.drop)
+    assert c.lost_glh == 8 + 14
+    assert c.new_glh == c.pathway.new_glh == sum(
+        cat.facts[u].glh for u in c.pathway.refs if u != "8605-503")
+    best, _ = exact_completion(cat, cat.qualifications["certificate"], refs, ("8605-503",))
+    assert completion_cost(cat, refs, c.pathway.refs, Objective.GLH, ("8605-503",)) == best
+    assert best[0] == 0
 
 
 def test_minimise_tqt_changes_the_measure(cat):
@@ -222,8 +242,9 @@ def test_cli_json_contract(run):
     assert (credits["ok"], credits["value"], credits["limit"]) == (False, 26, 12)
     assert data["rejected_units"][0]["unit"] == "8605-409"
     comp = data["completion"]
-    assert comp["units"] == [] and comp["new_glh"] == 0
-    assert [d["unit"] for d in comp["drop"]] == ["8605-409"]
+    assert comp["units"] == [] and comp["new_glh"] == 3 + 12 + 6 + 5  # 404, 407, 421, 425 kept
+    assert comp["drop"] == [{"unit": "8605-409", "glh": 6, "tqt": 150, "achieved": False,
+                             "reason": data["rejected_units"][0]["reason"]}]
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "html"])
@@ -248,7 +269,7 @@ def test_readme_examples_of_check_and_reasons_are_real(run):
     from pathlib import Path
 
     text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = text[text.index("### `planner check"):text.index("## How the specifications")]
+    section = readme_check_section(text)
     blocks = re.findall(r"```\n\$ (planner [^\n]*)\n(.*?)```", section, flags=re.S)
     assert len(blocks) >= 6
     def undated(text: str) -> str:  # the day the README was written is not today
@@ -285,3 +306,24 @@ def test_hard_completion_is_proven_optimal_quickly(cat):
     best, _ = exact_completion(cat, cat.qualifications["extended-diploma"], refs, (),
                                r.registered, Objective.TQT)
     assert completion_cost(cat, refs, c.pathway.refs, Objective.TQT) == best
+
+
+def readme_check_section(text: str) -> str:
+    """The README from '### `planner check' to the end of its 'Why no pathway exists' part: the
+    first '<!-- ' marker (the section's own end marker, or another helper's section marker), a
+    heading of another command, or the next top-level heading, whichever comes first."""
+    import re
+
+    start = text.index("### `planner check")
+    ends = [m.start() for m in re.finditer(r"^(<!-- |### `planner (?!check)|## )", text,
+                                           flags=re.M) if m.start() > start]
+    return text[start:min(ends, default=len(text))]
+
+
+def test_readme_check_section_stops_before_other_commands():
+    text = ("intro\n### `planner check QUAL`\n```\n$ planner check award 404\n```\n"
+            "### Why no pathway exists\n```\n$ planner plan award --include 409\n```\n")
+    for tail in ("<!-- section: advisers -->\n", "### `planner compare QUAL`\n",
+                 "<!-- end of the check section -->\n", "## How the specifications\n"):
+        section = readme_check_section(text + tail + "```\n$ planner report award\n```\n")
+        assert "Why no pathway" in section and "report" not in section, tail
