@@ -121,8 +121,10 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
             if not s.status.found:
                 break
             if s.status is Status.OPTIMAL:
-                s = min(_ties(cat, qual, cond, objective, s, found, differ_by, clock),
-                        key=lambda t: t.refs)
+                ties, proven = _ties(cat, qual, cond, objective, s, found, differ_by, clock)
+                s = min(ties, key=lambda t: t.refs)
+                if not proven:
+                    s.status = Status.FEASIBLE
             found.append(s)
             if s.status is not Status.OPTIMAL:
                 break
@@ -157,12 +159,13 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
 
 
 def _ties(cat, qual, cond, objective, first: _Solution, earlier: list[_Solution], differ_by: int,
-          clock: _Clock) -> list[_Solution]:
+          clock: _Clock) -> tuple[list[_Solution], bool]:
     """Every pathway with the same objective value as ``first`` that differs from the earlier
-    ones by ``differ_by`` units: the candidates for this place, for the deterministic tie-break."""
+    ones by ``differ_by`` units: the candidates for this place, for the deterministic tie-break;
+    and whether the list is proven complete."""
     m = PathwayModel(cat, qual, cond)
     expr = m.set_objective(objective)
-    m.model.add(expr == first.value)
+    m.model.add(expr <= first.value)  # the optimum, so: equal (and far easier to propagate)
     for e in earlier:
         m.differ(e.refs, differ_by)
     out = [first]
@@ -170,7 +173,7 @@ def _ties(cat, qual, cond, objective, first: _Solution, earlier: list[_Solution]
     while True:
         s = _solve(m, clock, expr)
         if s.status is not Status.OPTIMAL:
-            return out
+            return out, s.status is Status.INFEASIBLE
         out.append(s)
         m.forbid(s.refs)
 

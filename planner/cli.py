@@ -249,7 +249,7 @@ def exit_code(status) -> int:
 # -- commands of the other modules: each module registers its commands on ``app`` --------------
 from . import cli_audit  # noqa: E402,F401,I001  -- audit (issue 3)
 
-# advisers (issue 4): from . import cli_advise  # noqa: E402,F401
+from . import cli_advise  # noqa: E402,F401  -- advisers (issue 4)
 from . import cli_employer  # noqa: E402,F401  -- employers (issue 5)
 from . import cli_batch  # noqa: E402,F401  -- batch (issue 6)
 from . import cli_report  # noqa: E402,F401  -- report (issue 7)

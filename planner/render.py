@@ -221,6 +221,120 @@ def _refs(refs) -> str:
 
 # -- table views: advisers (issue 4) ----------------------------------------
 
+from .advise import Alternatives, Comparison, Frontier, Progression  # noqa: E402
+
+
+def _no_pathway(r: PlanResult | None, title: str, notes=()) -> list[Table]:
+    reasons = [f"no pathway: {x.text}" for x in r.reasons] if r is not None else []
+    status = r.status.value if r is not None else "none"
+    return [Table(["status"], [[status]], title=title, notes=reasons + list(notes))]
+
+
+@tables.register
+def _(r: Alternatives) -> list[Table]:
+    q = r.qualification
+    what = f"new {r.objective.value.upper()}"
+    title = (f"{q.name}: the {len(r.items)} best pathways by {what}"
+             + (f", each differing from the earlier ones in at least {r.differ_by} units"
+                if r.differ_by > 1 else "") + f" ({r.status.value})")
+    if not r.items:
+        return _no_pathway(r.none, title, r.notes)
+    rows = []
+    for a in r.items:
+        p = a.result.pathway
+        assert p is not None
+        rows.append([a.rank, p.new_glh, p.new_tqt, len(p.units), p.credits, p.group_credits(2),
+                     p.refs, a.added, a.removed,
+                     f"+{a.extra_glh}" if a.extra_glh else "0"])
+    return [Table(["#", "new glh", "new tqt", "units", "credits", "group 2", "pathway",
+                   "in (vs best)", "out (vs best)", "extra glh"], rows, title=title,
+                  notes=list(r.notes))]
+
+
+_COMPARE_ROWS = [("status", lambda p, r: r.status.value), ("credits", lambda p, r: p.credits),
+                 ("group 2 credits", lambda p, r: p.group_credits(2)),
+                 ("GLH", lambda p, r: p.glh), ("TQT", lambda p, r: p.tqt),
+                 ("new GLH", lambda p, r: p.new_glh), ("new TQT", lambda p, r: p.new_tqt),
+                 ("units", lambda p, r: len(p.units)),
+                 ("achieved units counted", lambda p, r: len(p.achieved_refs)),
+                 ("the units", lambda p, r: p.refs)]
+
+
+@tables.register
+def _(r: Comparison) -> list[Table]:
+    headers = [""] + [x.qualification.slug for x in r.results]
+    rows = []
+    for label, get in _COMPARE_ROWS:
+        rows.append([label] + [get(x.pathway, x) if x.pathway is not None else
+                               (x.status.value if label == "status" else "-")
+                               for x in r.results])
+    notes = []
+    for x in r.results:
+        slug = x.qualification.slug
+        notes += [f"{slug}: no pathway: {c.text}" for c in x.reasons]
+        notes += [f"{slug}: {n}" for n in x.notes]
+    title = f"the best route to each qualification, minimising new {r.objective.value.upper()}"
+    return [Table(headers, rows, title=title, notes=_dedupe_notes(notes))]
+
+
+def _dedupe_notes(notes: list[str]) -> list[str]:
+    """The same note for every qualification is said once, without the prefix."""
+    by_text: dict[str, list[str]] = {}
+    for n in notes:
+        slug, _, text = n.partition(": ")
+        by_text.setdefault(text, []).append(slug)
+    out = []
+    for n in notes:
+        slug, _, text = n.partition(": ")
+        slugs = by_text.get(text)
+        if slugs is None:
+            continue
+        out.append(text if len(slugs) > 1 else n)
+        del by_text[text]
+    return out
+
+
+@tables.register
+def _(r: Progression) -> list[Table]:
+    attr = r.objective.value
+    title = f"from the {r.source.name} to the {r.target.name} ({r.status.value})"
+    if r.staging_cost is not None:
+        title += (f": the staged route costs {r.staging_cost} {attr.upper()} more than the "
+                  "direct one" if r.staging_cost else ": staging costs nothing")
+    if not r.stages:
+        return _no_pathway(r.none, title, r.notes)
+    rows = []
+    for s in r.stages:
+        p = s.result.pathway
+        assert p is not None
+        rows.append([s.route, s.step, s.result.qualification.slug, p.refs, p.new_refs,
+                     s.added_glh, s.added_tqt, s.total_glh, s.total_tqt])
+    return [Table(["route", "stage", "qualification", "units counted", "units added",
+                   "added glh", "added tqt", "route glh", "route tqt"], rows, title=title,
+                  notes=list(r.notes))]
+
+
+@tables.register
+def _(r: Frontier) -> list[Table]:
+    q = r.qualification
+    title = f"{q.name}: fewest {r.y_label} against {r.x_label} ({r.status.value})"
+    if not r.points:
+        return _no_pathway(r.none, title, r.notes)
+    cols = [(name, get) for name, get in (("new units", lambda p: len(p.new_refs)),
+                                          ("new GLH", lambda p: p.new_glh),
+                                          ("new TQT", lambda p: p.new_tqt))
+            if name not in (r.x_label, r.y_label)]
+    rows = []
+    for pt in r.points:
+        p = pt.result.pathway
+        assert p is not None
+        rows.append([pt.x, pt.y] + [get(p) for _, get in cols] + [p.credits, p.refs])
+    notes = list(r.notes)
+    if r.x == "areas":
+        notes.insert(0, "areas counted: " + ", ".join(r.areas))
+    return [Table([r.x_label, r.y_label] + [n for n, _ in cols] + ["credits", "pathway"],
+                  rows, title=title, notes=notes)]
+
 
 # -- table views: employers (issue 5) ---------------------------------------
 
