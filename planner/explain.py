@@ -38,7 +38,7 @@ from .conditions import Conditions, Objective, SolverConfig
 from .model import PathwayModel, Switch, make_solver
 from .results import Reason
 from .rules import Qualification, Superseded, short
-from .validate import check_rules
+from .validate import check_rules, not_of_qualification
 
 MAX_REASONS = 6  # conflicts reported at most; each costs a few solves
 MAX_ROUNDS = 200  # map proposals at most: many conditions can have very many feasible subsets
@@ -208,6 +208,11 @@ def _text(catalogue: Catalogue, qual: Qualification, conditions: Conditions, c: 
           config: SolverConfig) -> str:
     name = short_name(qual)
     rules = _rules_words(name, c.rules)
+    outside = [s for s in c.conditions if s.option == "--include" and s.value
+               and qual.allowed_rule_for(s.value) is None]
+    if outside:  # no rule is at fault: the unit is not the qualification's at all
+        return "; ".join(f"{s.label}: {not_of_qualification(qual, s.value or '')}"
+                         for s in outside)
     for s in c.conditions:
         figure = _ceiling_text(catalogue, qual, conditions, c, s, config)
         if figure:

@@ -64,6 +64,9 @@ class PathwayModel:
         refs = sorted(set(allowed) | set(conditions.include) | set(mandatory) | self.achieved)
         self.refs = tuple(refs)
         self.x = {ref: self.model.new_bool_var(ref) for ref in refs}
+        for ref in refs:  # not a unit of the qualification (e.g. included): never counted
+            if qual.allowed_rule_for(ref) is None:
+                self.model.add(self.x[ref] == 0)
         self.facts = {ref: catalogue.facts[ref] for ref in refs}
         self.switches: list[Switch] = []
         for rule in qual.rules:

@@ -183,12 +183,13 @@ class Qualification:
     def group_numbers(self) -> list[int]:
         return sorted(set(self.groups.values()))
 
-    def allowed_rule_for(self, ref: str) -> AllowedUnits:
+    def allowed_rule_for(self, ref: str) -> AllowedUnits | None:
         """The rule that decides whether ``ref`` may be counted: the allowed rule of the unit's
-        group in the qualification's table, or, for a unit of no such group, the first one."""
-        rules = self.rules_of(AllowedUnits)
+        group in the qualification's table. None for a unit of no such group (not in the table,
+        or in a group the qualification takes no units from): no rule of combination speaks of
+        it because it is not a unit of the qualification at all, and it is never counted."""
         group = self.groups.get(ref)
-        return next((r for r in rules if r.group == group), rules[0])
+        return next((r for r in self.rules_of(AllowedUnits) if r.group == group), None)
 
     def superseded_by(self, ref: str) -> tuple[Superseded, str] | None:
         for rule in self.rules_of(Superseded):

@@ -54,12 +54,40 @@ class _Selection:
         return sum(self.catalogue.facts[r].credits for r in (self.refs if refs is None else refs))
 
 
+@dataclass(frozen=True)
+class QualificationUnits(Rule):
+    """Not a rule of combination but what they all take for granted: only units of the
+    qualification count, i.e. units of its unit table in a group it takes units from
+    (``Qualification.allowed_rule_for`` is None for any other unit)."""
+
+    qualification: str
+    kind = "allowed"
+
+    def describe(self) -> str:
+        return f"units of the {self.qualification} only"
+
+
+def not_of_qualification(qual: Qualification, ref: str) -> str:
+    """Why ``ref`` is no unit of ``qual`` at all, in words."""
+    group = qual.groups.get(ref)
+    where = (f"the qualification takes no units from group {group} of its unit table"
+             if group is not None else "it is not in the qualification's unit table")
+    return f"{ref} is not a unit of the {qual.name} ({where})"
+
+
 def check_rules(catalogue: Catalogue, qual: Qualification, refs, achieved=(),
                 registered: dt.date | None = None) -> list[RuleCheck]:
-    """One ``RuleCheck`` per rule of the qualification, in the order of its file."""
+    """One ``RuleCheck`` per rule of the qualification, in the order of its file; first, when the
+    set holds units that are not the qualification's at all, a line naming them."""
     sel = _Selection(catalogue, qual, frozenset(refs), frozenset(achieved) & frozenset(refs),
                      registered or dt.date.today())
-    return [_check(rule, sel) for rule in qual.rules]
+    outside = tuple(sorted(r for r in sel.refs if qual.allowed_rule_for(r) is None))
+    head = []
+    if outside:
+        are = "is not a unit" if len(outside) == 1 else "are not units"
+        head.append(RuleCheck(QualificationUnits(qual.name), False, len(outside), 0,
+                              f"{', '.join(outside)} {are} of the {qual.name}", outside))
+    return head + [_check(rule, sel) for rule in qual.rules]
 
 
 def is_valid(catalogue: Catalogue, qual: Qualification, refs, achieved=(),
@@ -73,7 +101,7 @@ def unit_problems(catalogue: Catalogue, qual: Qualification, refs, achieved=(),
     left out). Counting rules (credits, caps) are not unit problems."""
     out: dict[str, list[str]] = {}
     for c in check_rules(catalogue, qual, refs, achieved, registered):
-        if isinstance(c.rule, (AllowedUnits, Superseded, Barred)):
+        if isinstance(c.rule, (QualificationUnits, AllowedUnits, Superseded, Barred)):
             for ref in c.units:
                 out.setdefault(ref, []).append(_unit_reason(c, ref, catalogue, qual,
                                                             registered or dt.date.today()))
@@ -83,9 +111,9 @@ def unit_problems(catalogue: Catalogue, qual: Qualification, refs, achieved=(),
 def _unit_reason(c: RuleCheck, ref: str, catalogue: Catalogue, qual: Qualification,
                  registered: dt.date) -> str:
     rule = c.rule
+    if isinstance(rule, QualificationUnits):
+        return not_of_qualification(qual, ref)
     if isinstance(rule, AllowedUnits):
-        if ref not in qual.groups:
-            return f"not in the {qual.name}'s unit tables"
         return (f"not in this qualification's list (group {qual.groups[ref]}: "
                 f"{_allowed_spec(qual, qual.groups[ref])})")
     if isinstance(rule, Superseded):

@@ -166,6 +166,25 @@ def test_refused_units_say_why(cat):
     assert all("barred with" in x.reason for x in ext.rejected)
 
 
+@pytest.mark.parametrize("slug, units, outside", [
+    ("award", ["501", "404", "425"], "8605-501"),
+    ("extended-diploma", ["550", "308", "400"], "8605-550"),
+])
+def test_units_outside_the_qualification_get_their_own_line(cat, slug, units, outside):
+    """A unit of no group the qualification takes units from is not blamed on the first
+    allowed rule (group 1): it has its own line and reason."""
+    q = cat.qualifications[slug]
+    r = check(cat, slug, resolve_set(cat, units))
+    first = r.rules[0]
+    assert not first.ok and first.units == (outside,)
+    assert first.text == f"{outside} is not a unit of the {q.name}"
+    assert all(c.ok for c in r.rules if c.rule.kind == "allowed" and c is not first)
+    (x,) = r.rejected
+    assert x.unit == outside and x.reason.startswith(f"{outside} is not a unit of the {q.name} (")
+    assert [d.unit for d in r.completion.drop] == [outside]
+    assert r.completion.drop[0].reason == x.reason
+
+
 def test_broken_cap_drops_the_fewest_hours(cat):
     """Certificate: group 2 credits at most 6; 501 (3 cr, 8 GLH), 502 (3, 14), 503 (4, 18)."""
     refs = resolve_set(cat, ["404", "501", "502", "503"])

@@ -132,6 +132,11 @@ def test_glh_max_below_the_shortest_award(cat):
     ("extended-diploma", dict(exclude=["532"]),
      ["--exclude 532 conflicts with the Extended Diploma's rule 'mandatory units"]),
     ("extended-diploma", dict(include=["343"]), ["never together: 308 and 343"]),
+    ("award", dict(include=["501"]), ["--include 501: 8605-501 is not a unit of the ILM Level 4 "
+                                      "Award in Leadership and Management (the qualification "
+                                      "takes no units from group 2"]),
+    ("extended-diploma", dict(include=["550"]), ["--include 550: 8605-550 is not a unit of the "
+                                                 "ILM Level 4 Extended Diploma", "unit table)"]),
     ("diploma", dict(achieved=["404"], include=["508", "509"], glh_max=38), ["new GLH"]),
 ])
 def test_worded_reasons(cat, slug, kwargs, needles):
@@ -145,6 +150,19 @@ def test_worded_reasons(cat, slug, kwargs, needles):
         q = cat.qualifications[slug]
         for s in conflicts[0].conditions:
             assert plan(cat, q, relax(q, cond, s), explain=False).status is Status.OPTIMAL
+
+
+@pytest.mark.parametrize("slug, unit", [("award", "8605-501"), ("extended-diploma", "8605-550")])
+def test_a_unit_outside_the_qualification_blames_no_rule(cat, slug, unit):
+    """Units of no group the qualification takes units from are not blamed on its first allowed
+    rule: the reason says the unit is not the qualification's, and names no rule."""
+    (r,) = plan(cat, slug, Conditions(include=(unit,))).reasons
+    assert r.rules == () and r.conditions == (f"--include {unit[5:]}",)
+    assert f"{unit} is not a unit of the {cat.qualifications[slug].name}" in r.text
+    # planning is unchanged: such a unit is never counted, even when achieved
+    result = plan(cat, slug, Conditions(achieved=(unit,)))
+    assert unit not in result.pathway.refs
+    assert any(f"achieved {unit} is ignored" in n for n in result.notes)
 
 
 def test_two_independent_conflicts_give_two_reasons(cat):
