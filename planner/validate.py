@@ -124,7 +124,9 @@ def _unit_reason(c: RuleCheck, ref: str, catalogue: Catalogue, qual: Qualificati
             return (f"superseded for a learner registered on {registered.isoformat()} "
                     f"(from {rule.cutoff.isoformat()}): take {new} instead")
         return f"covers the same content as {other}: never both"
-    others = [short(r) for r in rule.refs if r != ref]  # type: ignore[attr-defined]
+    mandatory = _mandatory(qual)
+    others = [short(r) + (" (mandatory)" if r in mandatory else "")
+              for r in rule.refs if r != ref]  # type: ignore[attr-defined]
     return f"barred with {', '.join(others)}"
 
 
@@ -203,7 +205,14 @@ def _(rule: Barred, sel: _Selection) -> RuleCheck:
     ok = len(hit) <= 1
     text = "never together: " + " and ".join(short(r) for r in hit) if not ok else \
         f"not both of {', '.join(short(r) for r in rule.refs)}"
-    return RuleCheck(rule, ok, len(hit), 1, text, () if ok else hit)
+    # a mandatory unit is never the one at fault: the others of the set must go
+    mandatory = _mandatory(sel.qual)
+    at_fault = tuple(r for r in hit if r not in mandatory) if set(hit) & mandatory else hit
+    return RuleCheck(rule, ok, len(hit), 1, text, () if ok else at_fault)
+
+
+def _mandatory(qual: Qualification) -> set[str]:
+    return {r for rule in qual.rules_of(Mandatory) for r in rule.refs}
 
 
 def check_conditions(catalogue: Catalogue, refs, conditions: Conditions) -> list[str]:

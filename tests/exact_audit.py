@@ -107,8 +107,9 @@ def spec_refused(cat: Catalogue, slug: str, refs, achieved=(),
                 refused.add(old)
             elif old in refs and new in refs:
                 refused |= {old, new}
-    if sum(r in refs for r in spec.barred) > 1:
-        refused |= set(spec.barred)
+    if sum(r in refs for r in spec.barred) > 1:  # a mandatory unit of the set is never refused
+        barred = set(spec.barred) & set(refs)
+        refused |= (barred - set(spec.mandatory)) if barred & set(spec.mandatory) else barred
     return refused
 
 

@@ -161,9 +161,11 @@ def test_refused_units_say_why(cat):
     early = check(cat, "diploma", resolve_set(cat, ["339", "404"]),
                   registered=dt.date(2019, 1, 1), complete=False)
     assert early.rejected == ()
-    ext = check(cat, "extended-diploma", resolve_set(cat, ["308", "343"]), complete=False)
-    assert {x.unit for x in ext.rejected} == {"8605-308", "8605-343"}
-    assert all("barred with" in x.reason for x in ext.rejected)
+    # 308 is mandatory in the Extended Diploma: only 343, barred with it, is refused
+    ext = check(cat, "extended-diploma", resolve_set(cat, ["308", "343", "339", "532"]))
+    assert [(x.unit, x.reason) for x in ext.rejected] == [("8605-343", "barred with 308 (mandatory)")]
+    assert "8605-308" in ext.completion.keep
+    assert "8605-343" in {d.unit for d in ext.completion.drop}
 
 
 @pytest.mark.parametrize("slug, units, outside", [
