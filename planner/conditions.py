@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .catalogue import Catalogue
@@ -77,8 +78,20 @@ def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
         raise InputError(f"'{text}' is not a date YYYY-MM-DD", option=option) from None
 
 
+MAX_GAP_WEIGHT = 1000  # weights are relative; a bound keeps the folded objective in 64 bits
+
+
+def _whole(text: str) -> bool:
+    """ASCII digits only ('²'.isdigit() is true, but int('²') fails)."""
+    return re.fullmatch(r"[0-9]+", text.strip()) is not None
+
+
 def parse_cover(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
+    """'AREA' or 'AREA=N' (repeatable, comma lists) -> sorted (area id, credits); a bare AREA
+    has 0 credits (at least one unit). N is at most the credits of every unit of the catalogue
+    together: more could never be met, and would overflow the solver's integers."""
     out: dict[str, int] = {}
+    most = sum(f.credits for f in catalogue.facts.values())
     for item in items or ():
         for part in str(item).split(","):
             part = part.strip()
@@ -87,8 +100,9 @@ def parse_cover(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
             name, _, n = part.partition("=")
             credits = 0
             if n.strip():
-                if not n.strip().isdigit():
-                    raise InputError(f"'{part}': credits after '=' must be a whole number",
+                if not _whole(n) or int(n) > most:
+                    raise InputError(f"'{part}': credits after '=' must be a whole number from 0 "
+                                     f"to {most} (every unit of the catalogue together)",
                                      option="--cover")
                 credits = int(n)
             area = catalogue.area(name.strip(), "--cover")
@@ -97,7 +111,8 @@ def parse_cover(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
 
 
 def parse_gaps(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
-    """'AREA=weight,...' (repeatable) -> sorted (area id, weight); a bare AREA has weight 1."""
+    """'AREA=weight,...' (repeatable) -> sorted (area id, weight); a bare AREA has weight 1.
+    Weights are whole numbers from 1 to ``MAX_GAP_WEIGHT``."""
     out: dict[str, int] = {}
     for item in items or ():
         for part in str(item).split(","):
@@ -107,9 +122,9 @@ def parse_gaps(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
             name, _, w = part.partition("=")
             weight = 1
             if w.strip():
-                if not w.strip().isdigit() or int(w) < 1:
+                if not _whole(w) or not 1 <= int(w) <= MAX_GAP_WEIGHT:
                     raise InputError(f"'{part}': the weight after '=' must be a whole number "
-                                     "of at least 1", option="--gaps")
+                                     f"from 1 to {MAX_GAP_WEIGHT}", option="--gaps")
                 weight = int(w)
             area = catalogue.area(name.strip(), "--gaps")
             out[area] = max(out.get(area, 0), weight)

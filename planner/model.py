@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
+from .errors import InputError
 from .rules import (
     AllowedUnits,
     Barred,
@@ -115,7 +116,13 @@ class PathwayModel:
         terms.append(self._term(lambda f: 1, new_only=True))
         rank = self.catalogue.rank
         terms.append(self._term(lambda f: rank[f.ref] + 1, new_only=False))
-        self.objective = fold_lexicographic(terms)
+        try:
+            self.objective = fold_lexicographic(terms)
+        except OverflowError as exc:  # the user's weights, not a bug: one line, exit 2
+            if not self.conditions.gaps:
+                raise InputError(str(exc)) from None
+            raise InputError("the weights make the objective too wide for CP-SAT's 64-bit "
+                             "integers; give smaller weights", option="--gaps") from None
         self.model.minimize(self.objective)
         return self.objective
 

@@ -10,7 +10,7 @@ from exact import exact_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.conditions import Conditions, Objective, parse_gaps
+from planner.conditions import Conditions, Objective, parse_cover, parse_gaps
 from planner.errors import CatalogueError, InputError
 from planner.solve import plan
 from planner.validate import is_valid
@@ -199,3 +199,34 @@ def test_catalogue_without_areas_still_loads_and_areas_says_why(tmp_catalogue, r
     assert code == 2 and out == "" and "no skill areas" in err
     code, _, err = run("plan", "award", "--cover", "people", "--catalogue", tmp_catalogue)
     assert code == 2 and "no skill areas" in err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--gaps", "people=100000000"], "from 1 to 1000"),
+    (["--gaps", "people=1001"], "from 1 to 1000"),
+    (["--gaps", "people=\u00b2"], "from 1 to 1000"),  # a superscript digit: isdigit() but not int
+    (["--cover", "people=99999999999999999999"], "from 0 to"),
+    (["--cover", "people=100000"], "from 0 to"),
+])
+def test_huge_numbers_are_one_line_errors(run, args, needle):
+    code, out, err = run("plan", "diploma", *args)
+    assert code == 2 and out == "" and needle in err and args[0] in err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_number_bounds_are_inclusive(cat):
+    most = sum(f.credits for f in cat.facts.values())
+    assert parse_gaps(cat, ["people=1000"]) == (("people", 1000),)
+    assert parse_cover(cat, [f"people={most}"]) == (("people", most),)
+    with pytest.raises(InputError, match="--cover"):
+        parse_cover(cat, [f"people={most + 1}"])
+
+
+def test_an_objective_too_wide_is_an_input_error_not_an_overflow(cat):
+    """Weights past the parser's bound (a library caller may build Conditions directly) would
+    overflow CP-SAT's 64-bit objective: the library says so as an InputError naming --gaps."""
+    from planner.solve import plan
+
+    cond = Conditions(gaps=(("people", 10**17), ("results", 10**17)))
+    with pytest.raises(InputError, match="--gaps: .*64-bit"):
+        plan(cat, "diploma", cond)
