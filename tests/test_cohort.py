@@ -245,6 +245,48 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(cat, tmp_path):
         read_learners(path, cat, strict=True)
 
 
+def test_rows_are_named_by_the_line_they_start_on(cat, tmp_path):
+    """A quoted cell may span lines (csv.reader, not str.splitlines): later rows keep their real
+    line numbers; a malformed row or one with more cells than columns is a bad row of its own."""
+    path = tmp_path / "learners.csv"
+    path.write_text('id,achieved\nann,"404\n425"\nbob,999\ncat,"404"x\n'
+                    'dan,404,extra\neve,"420,\n\n421"\nfay,\n', newline="")
+    learners, errors = read_learners(path, cat)
+    assert [(lr.id, lr.line) for lr in learners] == [("ann", 2), ("eve", 7), ("fay", 10)]
+    assert learners[0].achieved == ("8605-404", "8605-425")
+    assert learners[1].achieved == ("8605-420", "8605-421")
+    assert [(e.line, e.field) for e in errors] == [(4, "achieved"), (5, None), (6, None)]
+    assert "not a valid CSV row" in errors[1].message
+    assert errors[2].message == "3 cells, but the header has 2 columns"
+    with pytest.raises(InputError, match=r"line 4, field 'achieved'"):
+        read_learners(path, cat, strict=True)
+
+
+@pytest.mark.parametrize("text, needle", [
+    ('id,achieved\nann,404\nbob,"404\ncat,425\n', r"line 3: a quote opened in this row is "
+                                                   "never closed"),
+    ("id,achieved,ID\nann,404,\n", r"line 1: column 'id' appears twice"),
+    ("id,achieved\nann,404\n", None),
+])
+def test_whole_file_errors(cat, tmp_path, text, needle):
+    """An unterminated quote would silently merge every later row into one cell; a repeated
+    column would silently let one cell win: both are fatal, naming the line."""
+    path = tmp_path / "learners.csv"
+    path.write_text(text, newline="")
+    if needle is None:
+        assert [lr.id for lr in read_learners(path, cat)[0]] == ["ann"]
+        return
+    with pytest.raises(InputError, match=needle):
+        read_learners(path, cat)
+
+
+def test_a_file_not_in_utf8_is_one_error(cat, tmp_path):
+    path = tmp_path / "learners.csv"
+    path.write_bytes("id\nJos\u00e9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_learners(path, cat)
+
+
 def test_header_must_name_known_columns(cat, tmp_path):
     path = tmp_path / "l.csv"
     path.write_text("name,achieved\nann,404\n")
