@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Annotated
 
@@ -113,28 +112,19 @@ def report(
 
 
 def _advisers(cat, q, cond, objective, config, compare, k, frontier) -> dict:
-    """Alternatives, comparison and frontier from the advisers' module (issue 4), if present."""
-    wanted = compare or k or frontier
-    if not wanted:
-        return {}
-    try:
-        advise_solve = importlib.import_module("planner.advise_solve")
-    except ImportError:
-        if compare or k:
-            raise InputError("--compare/--alternatives need the advisers module "
-                             "(planner.advise_solve), which is not installed") from None
-        return {}
+    """Alternatives, comparison and frontier (with its chart) from ``planner.advise_solve``."""
+    from . import advise_solve
+
     out: dict = {}
     if k:
         out["alternatives"] = advise_solve.alternatives(cat, q, cond, objective, k, config=config)
     if compare:
-        quals = list(cat.qualifications.values())
-        out["comparison"] = advise_solve.compare(cat, quals, cond, objective, config=config)
+        out["comparison"] = advise_solve.compare(cat, None, cond, objective, config=config)
     if frontier:
+        from .plot import frontier_svg
+
         fr = advise_solve.frontier(cat, q, cond, config=config)
         out["frontier"] = fr
-        try:
-            out["frontier_svg"] = importlib.import_module("planner.plot").frontier_svg(fr)
-        except ImportError:
-            pass
+        if fr.found:
+            out["frontier_svg"] = frontier_svg(fr)
     return out

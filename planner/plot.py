@@ -6,6 +6,7 @@ matplotlib is imported only here, and only when a chart is asked for; it draws o
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,4 +74,5 @@ def frontier_svg(frontier: Frontier) -> str:
     with rc_context(_RC):
         _figure(frontier).savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)  # no RDF boilerplate
     return text[text.index("<svg"):]

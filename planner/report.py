@@ -15,9 +15,9 @@ class Report:
     plan: dict[str, Any]                      # PlanResult.to_dict()
     rules: list[dict[str, Any]]               # CheckResult.to_dict()["rules"] for the pathway
     areas: list[dict[str, Any]]               # [{"id", "name", "credits", "units": [...]}]
-    alternatives: dict[str, Any] | None = None
-    comparison: dict[str, Any] | None = None
-    frontier: dict[str, Any] | None = None
+    alternatives: list[dict[str, Any]] | None = None   # Alternatives.to_dict()
+    comparison: list[dict[str, Any]] | None = None     # Comparison.to_dict()
+    frontier: dict[str, Any] | None = None  # {"x": label, "y": label, "points": Frontier.to_dict()}
     frontier_svg: str | None = None
     cohort: dict[str, Any] | None = None
     generated: str = field(default_factory=lambda: dt.date.today().isoformat())
@@ -60,5 +60,9 @@ def gather(catalogue, qual, plan_result, check_result=None, cohort=None, alterna
             e["credits"] += u["credits"]
             e["units"].append(u["ref"])
     areas = [by_area[k] for k in sorted(by_area)]
-    return Report(plan, rules, areas, d(alternatives), d(comparison), d(frontier), frontier_svg,
+    fr = None
+    if frontier is not None and getattr(frontier, "points", None):
+        fr = {"x": frontier.x_label, "y": frontier.y_label, "points": frontier.to_dict()}
+    alts = d(alternatives) if alternatives is not None and alternatives.found else None
+    return Report(plan, rules, areas, alts, d(comparison), fr, frontier_svg if fr else None,
                   d(cohort), notes=tuple(plan.get("notes", [])))

@@ -143,12 +143,14 @@ body's.</p>
 <h2>Alternative pathways</h2>
 <div class="scroll"><table id="alternatives">
 <thead><tr><th>#</th><th>Units</th><th class="n">Credits</th><th class="n">New GLH</th>
-<th class="n">New TQT</th></tr></thead>
+<th class="n">New TQT</th><th>Against the best</th></tr></thead>
 <tbody>
 {% for a in alt_rows %}
-<tr><td>{{ loop.index }}</td><td>{{ a.get("units", [])|join(", ") }}</td>
+{% set v = a.get("vs_best", {}) %}
+<tr><td>{{ a.get("rank", loop.index) }}</td><td>{{ a.get("units", [])|join(", ") }}</td>
 <td class="n">{{ a.get("credits", "") }}</td><td class="n">{{ a.get("new_glh", "") }}</td>
-<td class="n">{{ a.get("new_tqt", "") }}</td></tr>
+<td class="n">{{ a.get("new_tqt", "") }}</td>
+<td>{% if v.get("in") or v.get("out") %}+{{ v.get("in", [])|join(", +") }}{% if v.get("out") %}; &minus;{{ v.get("out", [])|join(", &minus;"|safe) }}{% endif %} ({{ "%+d"|format(v.get("extra_new_glh", 0)) }} GLH){% else %}the best{% endif %}</td></tr>
 {% endfor %}
 </tbody></table></div>
 {% endif %}
@@ -168,7 +170,7 @@ body's.</p>
 {% endif %}
 
 {% if r.frontier %}
-<h2>Trade-off: {{ r.frontier.get("x", "units") }} against {{ r.frontier.get("y", "glh") }}</h2>
+<h2>Trade-off: fewest {{ r.frontier.get("y", "new GLH") }} against {{ r.frontier.get("x", "new units") }}</h2>
 {% if r.frontier_svg %}<div class="chart">{{ svg }}</div>{% endif %}
 <div class="scroll"><table id="frontier">
 <thead><tr><th class="n">{{ r.frontier.get("x", "x") }}</th><th class="n">{{ r.frontier.get("y", "y") }}</th><th>Pathway</th></tr></thead>
@@ -221,18 +223,7 @@ awarding body's specification; solver status: {{ p.status }}.</footer>
 """
 
 
-def _rows(block, key):
-    """Rows of an alternatives/comparison to_dict(), whatever its top-level key."""
-    if not block:
-        return []
-    for k in (key, "pathways", "results", "rows", "items"):
-        if isinstance(block.get(k), list):
-            return block[k]
-    return []
-
-
 def render_html(report: Report) -> str:
     tpl = _ENV.from_string(TEMPLATE)
     return tpl.render(r=report, p=report.plan, svg=Markup(report.frontier_svg or ""),
-                      alt_rows=_rows(report.alternatives, "alternatives"),
-                      cmp_rows=_rows(report.comparison, "qualifications"))
+                      alt_rows=report.alternatives or [], cmp_rows=report.comparison or [])

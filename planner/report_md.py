@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .report import Report
-from .report_html import _rows
 
 
 def cell(value: Any) -> str:
@@ -51,13 +50,14 @@ def render_md(report: Report) -> str:
                      {1})
         out += ["Skill areas are this project's own tagging of units by title, not the awarding "
                 "body's.", ""]
-    alts = _rows(report.alternatives, "alternatives")
+    alts = report.alternatives or []
     if alts:
         out += ["## Alternative pathways", ""]
         out += table(["#", "units", "credits", "new GLH", "new TQT"],
-                     [[i, ", ".join(a.get("units", [])), a.get("credits"), a.get("new_glh"),
-                       a.get("new_tqt")] for i, a in enumerate(alts, 1)], {0, 2, 3, 4})
-    cmps = _rows(report.comparison, "qualifications")
+                     [[a.get("rank", i), ", ".join(a.get("units", [])), a.get("credits"),
+                       a.get("new_glh"), a.get("new_tqt")] for i, a in enumerate(alts, 1)],
+                     {0, 2, 3, 4})
+    cmps = report.comparison or []
     if cmps:
         out += ["## Comparison across qualifications", ""]
         out += table(["qualification", "status", "units", "credits", "new GLH", "new TQT"],
@@ -66,8 +66,9 @@ def render_md(report: Report) -> str:
                        c.get("new_tqt")] for c in cmps], {2, 3, 4, 5})
     if report.frontier:
         pts = report.frontier.get("points", [])
-        out += ["## Trade-off", ""]
-        out += table(["x", "y", "pathway"],
+        out += [f"## Trade-off: fewest {report.frontier['y']} against {report.frontier['x']}",
+                ""]
+        out += table([report.frontier["x"], report.frontier["y"], "pathway"],
                      [[q.get("x"), q.get("y"), ", ".join(_refs(q.get("pathway")))]
                       for q in pts], {0, 1})
     c = report.cohort

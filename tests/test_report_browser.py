@@ -39,7 +39,8 @@ def page(tmp_path_factory):
     csv.write_text('id,achieved\n"<script>",404\nann,\n', encoding="utf-8")
     out = tmp / "report.html"
     res = CliRunner().invoke(app, ["report", "diploma", "--achieved", "404,425", "--cohort",
-                                   str(csv), "--no-frontier", "--out", str(out)])
+                                   str(csv), "--compare", "--alternatives", "3",
+                                   "--out", str(out)])
     assert res.exit_code == 0, res.output
     plan = json.loads(CliRunner().invoke(app, ["plan", "diploma", "--achieved", "404,425",
                                                "--format", "json"]).output)
@@ -68,3 +69,13 @@ def test_rendered_dom_has_figures_and_no_errors(page):
     for ref in plan["units"]:
         assert ref in dom
     assert "&lt;script&gt;" in dom  # the learner id shows as text
+    assert 'id="comparison"' in dom and 'id="alternatives"' in dom
+    from planner.advise_solve import frontier
+    from planner.catalogue import load_catalogue
+    from planner.conditions import Conditions
+
+    cat = load_catalogue()
+    fr = frontier(cat, "diploma", Conditions(achieved=("8605-404", "8605-425")))
+    assert "<svg" in dom
+    for p in fr.points:  # the chart's point labels are rendered text
+        assert f">{p.y}</text>" in dom
