@@ -409,19 +409,21 @@ def _axes(m: PathwayModel, x: str, y: str, area_ids: tuple[str, ...], bound: int
         return [(getattr(facts[r], attr), m.x[r]) for r in new]
 
     y_pairs = cost(y)
+    x_expr: cp_model.LinearExprT
     if x == "areas":
         covered = []
         for a in area_ids:
             c = m.model.new_bool_var(f"covers {a}")
             m.model.add(sum(m.x[r] for r in m.refs if a in facts[r].areas) >= c)
             covered.append(c)
-        x_expr = sum(covered)
+        x_expr = cp_model.LinearExpr.sum(covered)
         x_pairs = [(-1, c) for c in covered]
         if bound is not None:
             m.model.add(x_expr >= bound)
     else:
         x_pairs = cost("tqt") if x == "tqt" else [(1, m.x[r]) for r in new]
-        x_expr = sum(c * v for c, v in x_pairs)
+        x_expr = cp_model.LinearExpr.weighted_sum([v for _, v in x_pairs],
+                                                  [c for c, _ in x_pairs])
         if bound is not None:
             m.model.add(x_expr <= bound)
     terms = [(y_pairs, 0), (x_pairs, 0)]

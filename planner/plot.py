@@ -15,7 +15,7 @@ from .errors import InputError
 
 FORMATS = {".png": "png", ".svg": "svg"}
 # fixed ids and no date in the files: the same frontier always gives the same bytes
-_RC = {"svg.hashsalt": "planner", "svg.fonttype": "none", "font.size": 10}
+_RC: dict[str, Any] = {"svg.hashsalt": "planner", "svg.fonttype": "none", "font.size": 10}
 
 
 def _figure(frontier: Frontier) -> Any:
@@ -56,7 +56,7 @@ def plot_frontier(frontier: Frontier, path: str | Path) -> Path:
         raise InputError("there is no frontier to plot: no pathway exists", option="--plot")
     from matplotlib import rc_context
 
-    with rc_context(_RC):
+    with rc_context(_RC):  # type: ignore[arg-type]
         fig = _figure(frontier)
         meta = {"Date": None} if fmt == "svg" else {"Software": None}
         try:
@@ -71,7 +71,7 @@ def frontier_svg(frontier: Frontier) -> str:
     from matplotlib import rc_context
 
     buf = io.StringIO()
-    with rc_context(_RC):
+    with rc_context(_RC):  # type: ignore[arg-type]
         _figure(frontier).savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)  # no RDF boilerplate
