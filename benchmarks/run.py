@@ -1,0 +1,343 @@
+"""The benchmarks of the planner, each figure beside its target, on this machine.
+
+    python benchmarks/run.py [--quick] [--json FILE]
+
+Prints a table (figure, value, baseline, ratio, target, ok) and writes the figures with the
+machine they came from to JSON (default ``benchmarks/results.json``). Every time is a median of
+repeated runs; every baseline runs in the same process (or from the same interpreter) as the
+figure it is set against:
+
+- one ``plan`` per qualification, in process, on the same random questions as the exact dynamic
+  programme of ``tests/exact.py`` (``benchmarks/baseline.py``); ratio = DP time / plan time, and
+  every answer is checked against the DP's;
+- the CLI's wall time for ``planner plan diploma --format json`` against
+  ``python -c "import ortools, pandas"``; ratio = CLI / bare import;
+- ``planner --help``, ``quals`` and ``units award``: wall time, and whether ortools was imported;
+- batch throughput for 1,000 random requests on every core, with the rows checked one by one
+  against single ``plan`` calls;
+- peak memory (RSS summed over the parent and its worker processes, sampled) of a 10,000-row
+  ``planner batch`` run from the command line;
+- ``alternatives -k 10`` and ``frontier`` (``benchmarks/advise.py``) and the 30-learner cohort
+  (``benchmarks/cohort.py``).
+
+``--quick`` runs fewer repetitions and a 2,000-row memory run, to check that everything works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.baseline import baseline_plan  # noqa: E402
+from planner.batch import (  # noqa: E402
+    Request,
+    random_requests,
+    read_requests,
+    result_row,
+    run_batch,
+    usable_cores,
+    write_requests,
+)
+from planner.catalogue import load_catalogue  # noqa: E402
+from planner.solve import plan  # noqa: E402
+
+PLAN_MS = 20.0       # one plan in process, median, every qualification
+CLI_RATIO = 1.5      # CLI wall time for one plan / bare import of ortools and pandas
+BATCH_RATE = 150.0   # plans per second, 1,000 random requests
+MEMORY_MB = 500.0    # peak memory of a 10,000-row batch
+SEED = 2026
+
+
+def row(figure: str, value: Any, unit: str = "", target: str = "", ok: bool | None = None,
+        baseline: Any = None, ratio: float | None = None, **extra: Any) -> dict[str, Any]:
+    return {"figure": figure, "value": value, "unit": unit, "target": target, "ok": ok,
+            "baseline": baseline, "ratio": ratio, **extra}
+
+
+# -- one plan in process, against the exact DP --------------------------------------------------
+
+def bench_plan(per_qual: int) -> list[dict[str, Any]]:
+    cat = load_catalogue()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "requests.csv"
+        write_requests(path, random_requests(cat, per_qual * 12, seed=SEED))
+        items = [i for i in read_requests(path, cat) if isinstance(i, Request)]
+    plan(cat, "award")  # warm up: imports and caches
+    rows = []
+    for slug in sorted(cat.qualifications):
+        qual = cat.qualifications[slug]
+        questions = [r for r in items if r.qualification == slug][:per_qual]
+        plan_s, dp_s, agree, infeasible = [], [], 0, 0
+        for r in questions:
+            t = time.perf_counter()
+            result = plan(cat, qual, r.conditions, r.objective)
+            plan_s.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            best = baseline_plan(cat, qual, r.conditions, r.objective)
+            dp_s.append(time.perf_counter() - t)
+            got = None if result.pathway is None else frozenset(result.pathway.refs)
+            agree += got == best
+            infeasible += best is None
+        p_ms, d_ms = statistics.median(plan_s) * 1000, statistics.median(dp_s) * 1000
+        rows.append(row(f"plan {slug} in process (median of {len(questions)}, "
+                        f"{infeasible} without a pathway)", round(p_ms, 2), "ms",
+                        f"<= {PLAN_MS:g} ms", p_ms <= PLAN_MS, baseline=round(d_ms, 2),
+                        ratio=round(d_ms / p_ms, 1), agree=f"{agree}/{len(questions)}",
+                        ratio_means="DP time / plan time"))
+    return rows
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+def planner_command() -> list[str]:
+    script = Path(sys.executable).with_name("planner")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "planner"]
+
+
+def wall(cmd: list[str], repeats: int) -> float:
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def imports_ortools(args: list[str]) -> bool:
+    code = ("import sys\nfrom planner.cli import app\ntry:\n"
+            f"    app({args!r}, prog_name='planner')\n"
+            "except SystemExit:\n    pass\nprint('ortools' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    return out.stderr.strip().splitlines()[-1] == "True"
+
+
+def bench_cli(repeats: int) -> list[dict[str, Any]]:
+    planner = planner_command()
+    bare = wall([sys.executable, "-c", "import ortools, pandas"], repeats)
+    cli = wall(planner + ["plan", "diploma", "--format", "json"], repeats)
+    rows = [row("CLI: planner plan diploma --format json (wall, median of "
+                f"{repeats})", round(cli, 3), "s", f"<= {CLI_RATIO:g}x bare import",
+                cli / bare <= CLI_RATIO, baseline=round(bare, 3), ratio=round(cli / bare, 2),
+                ratio_means='CLI / python -c "import ortools, pandas"')]
+    for args in (["--help"], ["quals"], ["units", "award"]):
+        t = wall(planner + args, repeats)
+        loaded = imports_ortools(args)
+        rows.append(row(f"CLI: planner {' '.join(args)} (wall; imports ortools: "
+                        f"{'yes' if loaded else 'no'})", round(t, 3), "s",
+                        "no ortools", not loaded, baseline=round(bare, 3),
+                        ratio=round(t / bare, 2), ratio_means="CLI / bare import"))
+    return rows
+
+
+# -- batch --------------------------------------------------------------------------------------
+
+def bench_batch(n: int) -> list[dict[str, Any]]:
+    cat = load_catalogue()
+    cores = usable_cores()
+    with tempfile.TemporaryDirectory() as tmp:
+        req, out = Path(tmp) / "requests.csv", Path(tmp) / "plans.jsonl"
+        write_requests(req, random_requests(cat, n, seed=SEED + 1))
+        cpu0 = _cpu()
+        t = time.perf_counter()
+        summary = run_batch(req, out, workers=cores)
+        seconds = time.perf_counter() - t
+        cpu = _cpu() - cpu0
+        got = [json.loads(line) for line in out.read_text().splitlines()]
+        items = read_requests(req, cat)
+    agree = 0
+    for item, r in zip(items, got, strict=True):
+        if isinstance(item, Request):
+            agree += result_row(item, plan(cat, item.qualification, item.conditions,
+                                           item.objective)) == r
+    rate = summary.planned / seconds
+    return [row(f"batch: {n} random requests, {cores} cores (plans/s; "
+                f"{summary.no_pathway} without a pathway)", round(rate, 1), "plans/s",
+                f">= {BATCH_RATE:g}/s", rate >= BATCH_RATE, seconds=round(seconds, 2),
+                cores=cores, agree=f"{agree}/{summary.planned}", cpu_seconds=round(cpu, 2),
+                plans_per_cpu_second=round(summary.planned / cpu, 1))]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the pool's workers)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * page
+        except OSError:
+            continue
+    return total
+
+
+def bench_memory(n: int) -> list[dict[str, Any]]:
+    cat = load_catalogue()
+    with tempfile.TemporaryDirectory() as tmp:
+        req, out = Path(tmp) / "requests.csv", Path(tmp) / "plans.csv"
+        write_requests(req, random_requests(cat, n, seed=SEED + 2))
+        t = time.perf_counter()
+        proc = subprocess.Popen(planner_command() + ["batch", str(req), "--out", str(out)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                if os.path.isdir("/proc"):
+                    peak = max(peak, _tree_rss(proc.pid))
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, err = proc.communicate()
+        done.set()
+        sampler.join()
+        seconds = time.perf_counter() - t
+        lines = sum(1 for _ in out.open()) - 1 if out.exists() else 0
+    mb = peak / 2**20
+    return [row(f"peak memory, {n}-row batch from the CLI (RSS of parent + workers, sampled; "
+                f"{lines} rows written, exit {proc.returncode})", round(mb, 1), "MB",
+                f"< {MEMORY_MB:g} MB", mb < MEMORY_MB and lines == n,
+                seconds=round(seconds, 2), rate=round(n / seconds, 1),
+                stderr_last=err.strip().splitlines()[-1] if err.strip() else "")]
+
+
+# -- the other modules' benchmarks --------------------------------------------------------------
+
+def bench_others(quick: bool) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    try:
+        from benchmarks.advise import bench_advise
+    except ImportError as exc:
+        rows.append(row(f"alternatives -k 10 / frontier: not available ({exc})", None))
+    else:
+        for r in bench_advise(quick=quick):
+            rows.append(row(**{"value": None, **r}))
+    try:
+        from benchmarks.cohort import bench_cohort
+    except ImportError as exc:
+        rows.append(row(f"cohort: not available ({exc})", None))
+    else:
+        c = bench_cohort(20.0 if quick else 60.0)
+        rows.append(row(f"cohort: {c['learners']} {c['qualification']} learners, one "
+                        f"programme ({c['status']}, gap {c['gap_glh']} GLH, limit "
+                        f"{c['time_limit_s']:g} s)", c["seconds"], "s", "", None,
+                        **{k: v for k, v in c.items() if k not in ("name", "seconds")}))
+    return rows
+
+
+# -- the machine --------------------------------------------------------------------------------
+
+def machine() -> dict[str, Any]:
+    import ortools
+    import pandas
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "nproc": os.cpu_count(), "usable_cores": usable_cores(), "cpu": cpu,
+            "python": platform.python_version(), "ortools": ortools.__version__,
+            "pandas": pandas.__version__, "platform": platform.platform(),
+            "load_average_1m_at_end": round(os.getloadavg()[0], 2)}
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "NO"
+    return str(v)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    from tabulate import tabulate
+
+    body = [[r["figure"], f"{_cell(r['value'])} {r.get('unit') or ''}".strip(),
+             _cell(r.get("baseline")), _cell(r.get("ratio")), _cell(r.get("target")),
+             _cell(r.get("ok"))] for r in rows]
+    return tabulate(body, headers=["figure", "value", "baseline", "ratio", "target", "ok"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller runs")
+    ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"),
+                    help="where to write the figures (default: benchmarks/results.json)")
+    args = ap.parse_args(argv)
+    q = args.quick
+    steps: list[tuple[str, Callable[[], list[dict[str, Any]]]]] = [
+        ("plan", lambda: bench_plan(15 if q else 50)),
+        ("cli", lambda: bench_cli(5 if q else 10)),
+        ("batch", lambda: bench_batch(1000)),
+        ("memory", lambda: bench_memory(2000 if q else 10_000)),
+        ("others", lambda: bench_others(q)),
+    ]
+    rows: list[dict[str, Any]] = []
+    load_start = round(os.getloadavg()[0], 2)
+    for name, step in steps:
+        t = time.perf_counter()
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        rows += step()
+        print(f"  {name}: {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    info = machine()
+    info["load_average_1m_at_start"] = load_start
+    print(f"machine: {info['cpu']}, {info['nproc']} CPUs ({info['usable_cores']} usable), "
+          f"Python {info['python']}, ortools {info['ortools']}, {info['date']}, load average "
+          f"{load_start} at start, {info['load_average_1m_at_end']} at end"
+          + (" (quick)" if q else ""))
+    print(table(rows))
+    Path(args.json).write_text(json.dumps({"machine": info, "quick": q, "figures": rows},
+                                          indent=2) + "\n")
+    print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

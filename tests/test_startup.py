@@ -1,0 +1,56 @@
+"""Start-up: the commands that do not solve must not import the solver (each checked in a fresh
+interpreter, since this test process may already have imported it)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import json, sys
+from planner.cli import app
+try:
+    app(sys.argv[1:], prog_name="planner")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"ortools", "distributed", "dask", "tqdm"})
+print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+def probe(*args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
+                         timeout=120, check=False)
+    return json.loads(out.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"],
+    ["quals"],
+    ["units", "award"],
+    ["units", "diploma", "--group", "2", "--format", "json"],
+    ["rules", "certificate"],
+    ["batch", "--help"],
+    ["plan", "--help"],
+])
+def test_commands_that_do_not_solve_do_not_import_the_solver(args):
+    got = probe(*args)
+    assert got == {"code": 0, "heavy": []}
+
+
+def test_the_probe_sees_the_solver_when_a_command_solves():
+    """The check above can fail: planning does import ortools."""
+    assert probe("plan", "award", "--format", "json") == {"code": 0, "heavy": ["ortools"]}
+
+
+def test_planner_batch_module_imports_no_solver():
+    code = ("import sys, planner.batch, planner.cli_batch; "
+            "print(any(m.split('.')[0] in ('ortools', 'distributed', 'tqdm') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "False"
