@@ -500,7 +500,7 @@ class BatchSummary:
         self.total += 1
         if row["status"] == "error":
             self.errors += 1
-            self.bad_rows.append(f"id '{row['id']}': {row['error']}")
+            self.bad_rows.append(f"{row['error']} (id '{row['id']}')")
         elif row["status"] in ("optimal", "feasible"):
             self.found += 1
         else:

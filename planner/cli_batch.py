@@ -69,7 +69,7 @@ def batch(
                         resume=resume, engine=engine.value, scheduler=scheduler,
                         time_limit=time_limit, catalogue_root=catalogue, progress=bar)
     for line in summary.bad_rows[:10]:
-        typer.echo(f"planner: warning: {requests}: {line}", err=True)
+        typer.echo(f"planner: warning: {requests}, {line}", err=True)
     if len(summary.bad_rows) > 10:
         typer.echo(f"planner: warning: ... and {len(summary.bad_rows) - 10} more bad rows "
                    f"(see the error column of {out})", err=True)
