@@ -135,9 +135,10 @@ def read_requests(path: str | Path, catalogue: Catalogue) -> list[Item]:
                 raise _Bad(None, f"{len(cells)} cells but the header names {len(header)} "
                                  "columns")
             item: Item = _request(row, line, catalogue, seen)
-            seen.add(ident)
         except _Bad as bad:
             item = BadRow(ident, line, qual_text, bad.field, bad.message)
+        if ident:
+            seen.add(ident)  # a bad row's id is taken too: a later row may not reuse it
         items.append(item)
     return items
 
@@ -247,8 +248,13 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(catalogue: Catalogue, time_limit: float) -> None:
-    """Process-pool initializer: the catalogue and solver settings, once per worker process."""
+    """Process-pool initializer: the catalogue and solver settings, once per worker process.
+    Ctrl-C is left to the parent, which stops handing out work and keeps what is written."""
+    import signal
+
     from . import solve  # noqa: F401  -- import the solver before the first request
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     _WORKER["catalogue"] = catalogue
     _WORKER["config"] = SolverConfig(time_limit=time_limit)

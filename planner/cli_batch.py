@@ -65,9 +65,14 @@ def batch(
     from .batch import run_batch
 
     bar = _progress if sys.stderr.isatty() else None
-    summary = run_batch(requests, out, fmt=fmt.value if fmt else None, workers=workers,
-                        resume=resume, engine=engine.value, scheduler=scheduler,
-                        time_limit=time_limit, catalogue_root=catalogue, progress=bar)
+    try:
+        summary = run_batch(requests, out, fmt=fmt.value if fmt else None, workers=workers,
+                            resume=resume, engine=engine.value, scheduler=scheduler,
+                            time_limit=time_limit, catalogue_root=catalogue, progress=bar)
+    except KeyboardInterrupt:
+        typer.echo(f"\nplanner: interrupted: the complete rows are in {out}; run the same "
+                   "command with --resume to plan the rest", err=True)
+        raise typer.Exit(130) from None
     for line in summary.bad_rows[:10]:
         typer.echo(f"planner: warning: {requests}, {line}", err=True)
     if len(summary.bad_rows) > 10:

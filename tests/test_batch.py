@@ -343,3 +343,70 @@ def test_readme_batch_example_is_real(run, tmp_path, monkeypatch):
     assert err.splitlines()[0] == stderr.splitlines()[0]  # the bad row's warning
     assert err.splitlines()[1].split("; planned")[0] == stderr.splitlines()[1].split("; planned")[0]
     assert (tmp_path / "plans.csv").read_text() == plans
+
+
+def test_progress_bar_on_a_terminal_only(cat, tmp_path):
+    """A bar on stderr when it is a terminal; none in a pipe."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    write_requests(tmp_path / "r.csv", random_requests(cat, 20, seed=1))
+    cmd = [sys.executable, "-m", "planner", "batch", str(tmp_path / "r.csv"), "--out",
+           str(tmp_path / "p.csv"), "--workers", "1"]
+    main, sub = pty.openpty()
+    fcntl.ioctl(sub, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.Popen(cmd, stdin=sub, stdout=sub, stderr=sub, close_fds=True)
+    os.close(sub)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=120)
+    os.close(main)
+    assert b"/20 [" in seen and b"plan/s" in seen
+    piped = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert "plan/s" not in piped.stderr and "/20 [" not in piped.stderr
+    assert piped.stderr.startswith("planner: 20 requests")
+
+
+def test_an_interrupted_run_resumes_to_the_same_file(cat, tmp_path):
+    """Ctrl-C in the middle of a run: one line, exit 130, complete rows kept; --resume then
+    finishes the file exactly as an uninterrupted run writes it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    write_requests(tmp_path / "r.csv", random_requests(cat, 400, seed=8))
+    run_batch(tmp_path / "r.csv", tmp_path / "full.csv", workers=1)
+    out = tmp_path / "p.csv"
+    cmd = [sys.executable, "-m", "planner", "batch", str(tmp_path / "r.csv"), "--out", str(out),
+           "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and len(out.read_text().splitlines()) > 30:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    partial = out.read_text()
+    full = (tmp_path / "full.csv").read_text()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "planner: interrupted" in err
+    assert 30 < len(partial.splitlines()) < 401 and full.startswith(partial)
+    done = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode in (1, 2) and out.read_text() == full
+    kept = len(partial.splitlines()) - 1
+    assert f"{kept} kept from the earlier run" in done.stderr
