@@ -73,8 +73,10 @@ def bench_advise(quick: bool = False) -> list[dict]:
         q = cat.qualification(slug)
         t, fr = _median(lambda q=q: frontier(cat, q), repeats)
         start = time.perf_counter()
-        _dp_frontier(cat, q)
+        ys = _dp_frontier(cat, q)
         base = time.perf_counter() - start
+        want = [(n, y) for n, y in sorted(ys.items()) if all(ys[m] > y for m in ys if m < n)]
+        assert [(p.x, p.y) for p in fr.points] == want, (slug, want)
         rows.append(_row(f"frontier {slug} ({len(fr.points)} points)", t, base))
     return rows
 

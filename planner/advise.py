@@ -47,6 +47,7 @@ class Alternatives:
     status: Status
     none: PlanResult | None = None
     notes: tuple[str, ...] = ()
+    gaps: bool = False   # the order starts with the --gaps coverage
 
     @property
     def found(self) -> bool:
@@ -55,7 +56,7 @@ class Alternatives:
     def to_dict(self) -> list[dict[str, Any]]:
         if not self.items:
             return [self.none.to_dict()] if self.none is not None else []
-        return [a.to_dict() for a in self.items]
+        return _with_notes([a.to_dict() for a in self.items], self.notes)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,15 @@ class Progression:
     def to_dict(self) -> list[dict[str, Any]]:
         if not self.stages:
             return [self.none.to_dict()] if self.none is not None else []
-        return [s.to_dict() for s in self.stages]
+        return _with_notes([s.to_dict() for s in self.stages], self.notes)
+
+
+def _with_notes(items: list[dict[str, Any]], notes: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The answer's notes (time limit, ignored achieved units, registration date) belong to
+    every pathway of the list, as in ``plan``'s JSON."""
+    for d in items:
+        d["notes"] = list(notes) + d["notes"]
+    return items
 
 
 AXES = {"units": "new units", "areas": "skill areas covered", "tqt": "new TQT",
@@ -180,4 +189,7 @@ class Frontier:
     def to_dict(self) -> list[dict[str, Any]]:
         if not self.points:
             return [self.none.to_dict()] if self.none is not None else []
-        return [p.to_dict() for p in self.points]
+        out = [p.to_dict() for p in self.points]
+        for d in out:
+            d["pathway"]["notes"] = list(self.notes) + d["pathway"]["notes"]
+        return out

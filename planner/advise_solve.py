@@ -28,7 +28,7 @@ from .conditions import Conditions, Objective, SolverConfig
 from .errors import InputError
 from .model import PathwayModel, fold_lexicographic, make_solver
 from .results import Pathway, PlanResult, Status
-from .rules import Qualification
+from .rules import Qualification, short
 from .solve import _STATUS, _notes
 from .solve import plan as solve_plan
 
@@ -39,6 +39,11 @@ class _Clock:
     def __init__(self, config: SolverConfig) -> None:
         self.config = config
         self.deadline = time.perf_counter() + config.time_limit
+
+    def config_left(self) -> SolverConfig:
+        """The configuration with what is left of the time limit (a sliver when none is)."""
+        left = self.deadline - time.perf_counter()
+        return replace(self.config, time_limit=max(left, 0.01))
 
     def solver(self) -> cp_model.CpSolver | None:
         left = self.deadline - time.perf_counter()
@@ -82,11 +87,14 @@ def _result(cat: Catalogue, m: PathwayModel, objective: Objective, refs, status:
 def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | None = None,
                  objective: Objective | str = Objective.GLH, k: int = 10, differ_by: int = 0,
                  config: SolverConfig | None = None) -> Alternatives:
-    """The ``k`` best distinct pathways (distinct sets of counted units) in the order of the
-    plan's objective, ties broken by the sorted unit refs. With ``differ_by`` N > 1, each pathway
-    is the best of those differing from every earlier one in at least N units.
+    """The ``k`` best distinct pathways in the order of the plan's objective, ties broken by the
+    sorted unit refs. Distinct means a different set of *new* units (what the learner still
+    has to take): two pathways differing only in which achieved units they claim are one plan,
+    and the better claim is kept. With ``differ_by`` N > 1, each pathway is the best of those
+    whose new units differ from every earlier one's in at least N units.
 
-    Exact: each is the optimum of the CP-SAT model with cuts excluding the earlier ones."""
+    Exact: each is the optimum of the CP-SAT model with cuts excluding the earlier ones; the time
+    limit covers every solve."""
     qual = _qual(cat, qual)
     cond = cond or Conditions()
     objective = Objective(objective)
@@ -98,56 +106,67 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
     clock = _Clock(config)
     m = PathwayModel(cat, qual, cond)
     expr = m.set_objective(objective)
+    new = m.new_refs()
     found: list[_Solution] = []
-    last = Status.OPTIMAL
+    proven = True
     if differ_by <= 1:
         # solutions come in non-decreasing objective order; one more than k tells whether the
         # k-th ties with the next (then the tie is broken by the sorted refs, as everywhere)
         while not (len(found) > k and found[-1].value > found[k - 1].value):
             s = _solve(m, clock, expr)
-            last = s.status
             if not s.status.found:
+                proven = s.status is Status.INFEASIBLE
                 break
             found.append(s)
             if s.status is not Status.OPTIMAL:
+                proven = False
                 break
-            m.forbid(s.refs)
+            m.differ(_new(s, m), 1, new)
         found.sort(key=lambda s: (s.value, s.refs))
         found = found[:k]
     else:
         while len(found) < k:
             s = _solve(m, clock, expr)
-            last = s.status
             if not s.status.found:
+                proven = s.status is Status.INFEASIBLE
                 break
             if s.status is Status.OPTIMAL:
-                ties, proven = _ties(cat, qual, cond, objective, s, found, differ_by, clock)
+                ties, complete = _ties(cat, qual, cond, objective, s, found, differ_by, clock)
                 s = min(ties, key=lambda t: t.refs)
-                if not proven:
+                if not complete:
                     s.status = Status.FEASIBLE
             found.append(s)
             if s.status is not Status.OPTIMAL:
+                proven = False
                 break
-            m.differ(s.refs, differ_by)
-    status = Status.OPTIMAL
+            m.differ(_new(s, m), differ_by, new)
+    if not proven and found:
+        found[-1].status = Status.FEASIBLE  # its place (or that no more exist) is not proven
+    status = Status.OPTIMAL if proven else Status.FEASIBLE
     notes = []
-    if any(s.status is not Status.OPTIMAL for s in found) or last is Status.UNKNOWN and (
-            len(found) < k):
-        status = Status.FEASIBLE
-        notes.append("the time limit was reached: the pathways listed are valid, but the order "
+    if not proven:
+        notes.append("the time limit was reached: the pathways listed are valid, but the place "
                      "of the last one (or that no more exist) is not proven; try a longer "
                      "--time-limit")
     if not found:
-        none = solve_plan(cat, qual, cond, objective, config)
+        none = solve_plan(cat, qual, cond, objective, clock.config_left())
+        if not proven and none.status is Status.INFEASIBLE:
+            notes = []
         return Alternatives(qual, objective, k, differ_by, (), none.status, none,
                             tuple(notes) + none.notes)
-    items = []
     best = _result(cat, m, objective, found[0].refs, found[0].status).pathway
     assert best is not None
     notes = list(_notes(m, best, found[0].status)) + notes
-    if len(found) < k and status is Status.OPTIMAL:
-        notes.append(f"only {len(found)} distinct valid pathway"
-                     f"{'s' if len(found) != 1 else ''} exist under these conditions")
+    if len(found) < k and proven:
+        n = len(found)
+        if differ_by > 1:
+            notes.append(f"only {n} plan{'s' if n != 1 else ''} under these conditions: no "
+                         f"other plan's new units differ from {'its' if n == 1 else 'theirs'} "
+                         f"in at least {differ_by} units")
+        else:
+            notes.append(f"only {n} distinct plan{'s exist' if n != 1 else ' exists'} under "
+                         "these conditions")
+    items = []
     for i, s in enumerate(found, 1):
         r = _result(cat, m, objective, s.refs, s.status)
         p = r.pathway
@@ -155,27 +174,33 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
         items.append(Alternative(i, r, tuple(sorted(set(p.refs) - set(best.refs))),
                                  tuple(sorted(set(best.refs) - set(p.refs))),
                                  p.new_glh - best.new_glh, p.new_tqt - best.new_tqt))
-    return Alternatives(qual, objective, k, differ_by, tuple(items), status, None, tuple(notes))
+    return Alternatives(qual, objective, k, differ_by, tuple(items), status, None, tuple(notes),
+                        gaps=bool(cond.gaps))
+
+
+def _new(s: _Solution, m: PathwayModel) -> list[str]:
+    return [r for r in s.refs if r not in m.achieved]
 
 
 def _ties(cat, qual, cond, objective, first: _Solution, earlier: list[_Solution], differ_by: int,
           clock: _Clock) -> tuple[list[_Solution], bool]:
-    """Every pathway with the same objective value as ``first`` that differs from the earlier
-    ones by ``differ_by`` units: the candidates for this place, for the deterministic tie-break;
-    and whether the list is proven complete."""
+    """Every pathway with the same objective value as ``first`` whose new units differ from the
+    earlier ones' by ``differ_by``: the candidates for this place, for the deterministic
+    tie-break; and whether the list is proven complete."""
     m = PathwayModel(cat, qual, cond)
     expr = m.set_objective(objective)
+    new = m.new_refs()
     m.model.add(expr <= first.value)  # the optimum, so: equal (and far easier to propagate)
     for e in earlier:
-        m.differ(e.refs, differ_by)
+        m.differ(_new(e, m), differ_by, new)
     out = [first]
-    m.forbid(first.refs)
+    m.differ(_new(first, m), 1, new)
     while True:
         s = _solve(m, clock, expr)
         if s.status is not Status.OPTIMAL:
             return out, s.status is Status.INFEASIBLE
         out.append(s)
-        m.forbid(s.refs)
+        m.differ(_new(s, m), 1, new)
 
 
 # -- comparison -----------------------------------------------------------------------------------
@@ -194,8 +219,9 @@ def compare(cat: Catalogue, quals: Iterable[Qualification | str] | None = None,
             seen.add(q.slug)
             unique.append(q)
     objective = Objective(objective)
-    return Comparison(objective, tuple(solve_plan(cat, q, cond or Conditions(), objective, config)
-                                       for q in unique))
+    clock = _Clock(config or SolverConfig())  # one time limit for the whole comparison
+    return Comparison(objective, tuple(solve_plan(cat, q, cond or Conditions(), objective,
+                                                  clock.config_left()) for q in unique))
 
 
 # -- progression ----------------------------------------------------------------------------------
@@ -223,16 +249,34 @@ def progress(cat: Catalogue, source: Qualification | str, target: Qualification 
     chain = [source] + sorted((q for q in cat.qualifications.values()
                                if source.order < q.order < target.order),
                               key=lambda q: (q.order, q.slug)) + [target]
-    direct = solve_plan(cat, target, cond, objective, config)
+    clock = _Clock(config)  # one time limit for both routes
+    direct = solve_plan(cat, target, cond, objective, clock.config_left())
     if direct.pathway is None:
         return Progression(source, target, objective, (), direct.status, direct.notes, direct)
     d = direct.pathway
     stages = [Stage("direct", 1, direct, d.new_glh, d.new_tqt, d.new_glh, d.new_tqt)]
-    staged, status, notes = _staged(cat, chain, cond, objective, config)
+    staged, status, notes = _staged(cat, chain, cond, objective, clock.config_left())
+    if status is Status.INFEASIBLE:
+        status = Status.OPTIMAL  # the answer is the direct route alone, and the note says why
+        notes = _no_staged_route(cat, chain, cond, objective, clock) + notes
     if status is Status.OPTIMAL and direct.status is not Status.OPTIMAL:
         status = direct.status
     return Progression(source, target, objective, tuple(staged) + tuple(stages), status,
                        tuple(notes) + direct.notes)
+
+
+def _no_staged_route(cat, chain, cond, objective, clock) -> list[str]:
+    """Which stage has no pathway of its own, with the reasons, when the staged route fails."""
+    inner = Conditions(exclude=cond.exclude, registered=cond.registered)
+    for i, q in enumerate(chain):
+        r = solve_plan(cat, q, cond if i == len(chain) - 1 else inner, objective,
+                       clock.config_left())
+        if r.status is Status.INFEASIBLE:
+            why = "; ".join(x.text for x in r.reasons)
+            return [f"no staged route: the {q.name} has no pathway under these conditions"
+                    + (f" ({why})" if why else "")]
+    return ["no staged route: each qualification has a pathway, but no chain of them in which "
+            "each counts the units taken before"]
 
 
 def _top_up(cat, source, target, cond, objective, config) -> Progression:
@@ -240,12 +284,19 @@ def _top_up(cat, source, target, cond, objective, config) -> Progression:
 
     result = solve_plan(cat, target, cond, objective, config)
     held = [r for r in cond.achieved if r in source.allowed]
+    outside = [short(r) for r in cond.achieved if r not in source.allowed]
     failed = [c for c in check_rules(cat, source, held, held, cond.registered) if not c.ok]
-    if failed:
-        note = (f"the achieved units are not a complete {source.name} "
-                f"({'; '.join(c.text for c in failed)}); the top-up counts them all the same")
+    units = f"the achieved units of the {source.name}" if outside else "the achieved units"
+    if not held:
+        note = f"none of the achieved units is a unit of the {source.name}"
+    elif failed:
+        note = (f"{units} are not, as they stand, a valid {source.name} "
+                f"({'; '.join(c.text for c in failed)})")
     else:
-        note = f"the achieved units make a valid {source.name}"
+        note = f"{units} make a valid {source.name}"
+    if outside:
+        note += (f"; {', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not "
+                 f"{'a unit' if len(outside) == 1 else 'units'} of the {source.name}")
     if result.pathway is None:
         return Progression(source, target, objective, (), result.status,
                            (note,) + result.notes, result)
@@ -391,9 +442,14 @@ def frontier(cat: Catalogue, qual: Qualification | str, cond: Conditions | None 
         bound = solver_x + 1 if x == "areas" else solver_x - 1
     points.sort(key=lambda pt: pt.x)
     if not points:
-        none = solve_plan(cat, qual, cond, Objective(y), config)
-        return Frontier(qual, x, y, (), none.status if status is Status.OPTIMAL else status,
-                        area_ids, tuple(notes) + none.notes, none)
+        if status is not Status.OPTIMAL:  # the time limit came before the first point
+            note = ("the time limit was reached before any point of the frontier was found; "
+                    "try a longer --time-limit")
+            unknown = PlanResult(qual, Objective(y), Status.UNKNOWN, None,
+                                 cond.registration_date, (note,))
+            return Frontier(qual, x, y, (), Status.UNKNOWN, area_ids, (note,), unknown)
+        none = solve_plan(cat, qual, cond, Objective(y), clock.config_left())
+        return Frontier(qual, x, y, (), none.status, area_ids, none.notes, none)
     best = min(points, key=lambda pt: (pt.y, pt.x)).result.pathway
     notes = list(_notes(PathwayModel(cat, qual, cond), best, Status.OPTIMAL)) + notes
     return Frontier(qual, x, y, tuple(points), status, area_ids, tuple(notes))

@@ -76,8 +76,10 @@ ExcludeOpt = Annotated[UnitsOpt, typer.Option("--exclude", "-x", help="Unit to l
                        "or give a comma list.")]
 AchievedOpt = Annotated[UnitsOpt, typer.Option("--achieved", "-a", help="Unit already achieved: "
                         "counted if the rules allow, adds no new hours; repeat or comma list.")]
-GlhMaxOpt = Annotated[int | None, typer.Option("--glh-max", min=0, help="Ceiling on new GLH.")]
-MaxUnitsOpt = Annotated[int | None, typer.Option("--max-units", min=0, help="At most this "
+GlhMaxOpt = Annotated[int | None, typer.Option("--glh-max", min=0, max=1_000_000,
+                                               help="Ceiling on new GLH.")]
+MaxUnitsOpt = Annotated[int | None, typer.Option("--max-units", min=0, max=1_000_000,
+                                                 help="At most this "
                         "many units in the pathway (achieved units included).")]
 RegisteredOpt = Annotated[str | None, typer.Option("--registered", metavar="YYYY-MM-DD",
                           help="Registration date (default: today, a new learner); decides "

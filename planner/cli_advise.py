@@ -39,9 +39,9 @@ def alternatives(
     qualification: QualArg,
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=1000, help="How many pathways.")]
     = 10,
-    differ_by: Annotated[int, typer.Option("--differ-by", min=0, metavar="N", help="Each "
-                         "pathway differs from every earlier one in at least N units "
-                         "(added or removed).")] = 0,
+    differ_by: Annotated[int, typer.Option("--differ-by", min=0, max=1000, metavar="N",
+                         help="Each pathway's new units differ from every earlier one's in at "
+                         "least N units (added or removed).")] = 0,
     minimise: MinimiseOpt = Objective.GLH,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
@@ -56,7 +56,8 @@ def alternatives(
     catalogue: CatalogueOpt = None,
 ) -> None:
     """The k best distinct valid pathways in the order of the objective (ties broken by the
-    units' refs), each with its totals and how it differs from the best.
+    units' refs), each with its totals and how it differs from the best. Distinct means a
+    different set of new units: pathways differing only in the achieved units they claim are one.
 
     Exact: the i-th listed is the i-th best. The time limit covers all k solves.
 
@@ -203,6 +204,8 @@ def frontier(
 
         plot_frontier(result, plot)
     emit(result, fmt)
-    if plot is not None and result.found:
-        typer.echo(f"wrote {plot}", err=True)
+    if plot is not None:
+        typer.echo(f"wrote {plot}" if result.found else
+                   f"planner: no chart written to {plot}: no frontier ({result.status.value})",
+                   err=True)
     raise typer.Exit(EXIT_OK if result.found else exit_code(result.status))

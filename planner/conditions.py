@@ -41,8 +41,8 @@ class Conditions:
             raise InputError(f"unit {both[0]} is both included and excluded", option="--exclude")
         for name in ("glh_max", "max_units"):
             v = getattr(self, name)
-            if v is not None and v < 0:
-                raise InputError(f"must not be negative, got {v}",
+            if v is not None and not 0 <= v <= 1_000_000:
+                raise InputError(f"must be a whole number from 0 to 1000000, got {v}",
                                  option="--" + name.replace("_", "-"))
 
     @property

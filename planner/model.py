@@ -150,14 +150,16 @@ class PathwayModel:
         """A no-good cut: never this exact set of units again."""
         self.differ(refs, 1)
 
-    def differ(self, refs: Iterable[str], n: int) -> None:
-        """The pathway differs from the set ``refs`` in at least ``n`` units (added or removed)."""
+    def differ(self, refs: Iterable[str], n: int, among: Iterable[str] | None = None) -> None:
+        """The pathway differs from the set ``refs`` in at least ``n`` units (added or removed),
+        counting only the units ``among`` (default: every candidate unit)."""
         chosen = set(refs)
+        pool = self.refs if among is None else tuple(among)
         if n <= 1:
             self.model.add_bool_or([self.x[r].Not() if r in chosen else self.x[r]
-                                    for r in self.refs])
+                                    for r in pool])
             return
-        self.model.add(sum(1 - self.x[r] if r in chosen else self.x[r] for r in self.refs) >= n)
+        self.model.add(sum(1 - self.x[r] if r in chosen else self.x[r] for r in pool) >= n)
 
     def new_units(self) -> cp_model.LinearExprT:
         return sum(self.x[r] for r in self.new_refs())

@@ -37,6 +37,9 @@ def _figure(frontier: Frontier) -> Any:
     ax.set_ylabel(frontier.y_label)
     if frontier.x != "tqt":
         ax.set_xticks(xs)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # hours are whole numbers
     ax.grid(True, color="#dddddd")
     ax.set_axisbelow(True)
     if ys:

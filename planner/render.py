@@ -222,11 +222,12 @@ def _refs(refs) -> str:
 # -- table views: advisers (issue 4) ----------------------------------------
 
 from .advise import Alternatives, Comparison, Frontier, Progression  # noqa: E402
+from .objective import Objective  # noqa: E402
 
 
 def _no_pathway(r: PlanResult | None, title: str, notes=()) -> list[Table]:
     reasons = [f"no pathway: {x.text}" for x in r.reasons] if r is not None else []
-    status = r.status.value if r is not None else "none"
+    status = r.status.value if r is not None else "unknown"
     return [Table(["status"], [[status]], title=title, notes=reasons + list(notes))]
 
 
@@ -234,20 +235,24 @@ def _no_pathway(r: PlanResult | None, title: str, notes=()) -> list[Table]:
 def _(r: Alternatives) -> list[Table]:
     q = r.qualification
     what = f"new {r.objective.value.upper()}"
-    title = (f"{q.name}: the {len(r.items)} best pathways by {what}"
-             + (f", each differing from the earlier ones in at least {r.differ_by} units"
+    if r.gaps:
+        what = "the --gaps areas covered, then " + what
+    n = len(r.items)
+    title = (f"{q.name}: " + (f"the {n} best pathways" if n > 1 else "the best pathway")
+             + f" by {what}"
+             + (f", each differing from the earlier ones in at least {r.differ_by} new units"
                 if r.differ_by > 1 else "") + f" ({r.status.value})")
     if not r.items:
-        return _no_pathway(r.none, title, r.notes)
+        return _no_pathway(r.none, f"{q.name}: no pathway ({r.status.value})", r.notes)
+    extra = "tqt" if r.objective is Objective.TQT else "glh"
     rows = []
     for a in r.items:
         p = a.result.pathway
         assert p is not None
         rows.append([a.rank, p.new_glh, p.new_tqt, len(p.units), p.credits, p.group_credits(2),
-                     p.refs, a.added, a.removed,
-                     f"+{a.extra_glh}" if a.extra_glh else "0"])
+                     p.refs, a.added, a.removed, f"{getattr(a, 'extra_' + extra):+d}"])
     return [Table(["#", "new glh", "new tqt", "units", "credits", "group 2", "pathway",
-                   "in (vs best)", "out (vs best)", "extra glh"], rows, title=title,
+                   "in (vs best)", "out (vs best)", f"extra new {extra}"], rows, title=title,
                   notes=list(r.notes))]
 
 
@@ -274,23 +279,19 @@ def _(r: Comparison) -> list[Table]:
         notes += [f"{slug}: no pathway: {c.text}" for c in x.reasons]
         notes += [f"{slug}: {n}" for n in x.notes]
     title = f"the best route to each qualification, minimising new {r.objective.value.upper()}"
-    return [Table(headers, rows, title=title, notes=_dedupe_notes(notes))]
+    return [Table(headers, rows, title=title, notes=_dedupe_notes(notes, len(r.results)))]
 
 
-def _dedupe_notes(notes: list[str]) -> list[str]:
-    """The same note for every qualification is said once, without the prefix."""
+def _dedupe_notes(notes: list[str], columns: int) -> list[str]:
+    """A note said for every qualification is said once without a prefix; one said for some
+    names them all ("award, certificate: ...")."""
     by_text: dict[str, list[str]] = {}
     for n in notes:
         slug, _, text = n.partition(": ")
         by_text.setdefault(text, []).append(slug)
     out = []
-    for n in notes:
-        slug, _, text = n.partition(": ")
-        slugs = by_text.get(text)
-        if slugs is None:
-            continue
-        out.append(text if len(slugs) > 1 else n)
-        del by_text[text]
+    for text, slugs in by_text.items():
+        out.append(text if len(slugs) == columns else f"{', '.join(slugs)}: {text}")
     return out
 
 
@@ -298,9 +299,15 @@ def _dedupe_notes(notes: list[str]) -> list[str]:
 def _(r: Progression) -> list[Table]:
     attr = r.objective.value
     title = f"from the {r.source.name} to the {r.target.name} ({r.status.value})"
-    if r.staging_cost is not None:
-        title += (f": the staged route costs {r.staging_cost} {attr.upper()} more than the "
-                  "direct one" if r.staging_cost else ": staging costs nothing")
+    staged, direct = r.route("staged"), r.route("direct")
+    if staged and direct:
+        diff = {a: getattr(staged[-1], f"total_{a}") - getattr(direct[-1], f"total_{a}")
+                for a in ("glh", "tqt")}
+        other = "tqt" if attr == "glh" else "glh"
+        title += (f": the staged route costs {diff[attr]} {attr.upper()} more than the direct "
+                  "one" if diff[attr] else f": the staged route costs no more {attr.upper()}")
+        if diff[other]:
+            title += f" ({diff[other]:+d} {other.upper()})"
     if not r.stages:
         return _no_pathway(r.none, title, r.notes)
     rows = []

@@ -39,13 +39,21 @@ def key(cat: Catalogue, qual: Qualification, cond: Conditions, objective: Object
 
 
 def k_best(cat, qual, cond, objective, k, differ_by, pool) -> list[tuple[str, ...]]:
-    ordered = sorted(valid_sets(cat, qual, cond, pool),
-                     key=lambda s: key(cat, qual, cond, objective, s))
+    """The k best plans, a plan being a set of new units (with its best claim of achieved units),
+    each differing from the earlier ones' new units in at least ``differ_by`` units."""
+    achieved = set(cond.achieved)
+    best: dict[frozenset, frozenset] = {}
+    for s in valid_sets(cat, qual, cond, pool):
+        new = frozenset(s - achieved)
+        if new not in best or key(cat, qual, cond, objective, s) < key(cat, qual, cond,
+                                                                         objective, best[new]):
+            best[new] = s
+    ordered = sorted(best.values(), key=lambda s: key(cat, qual, cond, objective, s))
     out: list[frozenset] = []
     for s in ordered:
         if len(out) == k:
             break
-        if all(len(s ^ e) >= max(differ_by, 1) for e in out):
+        if all(len((s - achieved) ^ (e - achieved)) >= max(differ_by, 1) for e in out):
             out.append(s)
     return [tuple(sorted(s)) for s in out]
 
