@@ -119,17 +119,17 @@ def test_claiming_other_achieved_units_is_not_another_plan(cat):
     assert news[0] == () and all(n for n in news[1:])
 
 
-def test_time_limit_marks_the_answer_feasible_and_json_says_why(run):
+def test_time_limit_marks_the_answer_feasible_and_json_says_why(run, tmp_path):
     code, out, _ = run("alternatives", "extended-diploma", "-k", "1000", "--time-limit", "0.5",
                        "--format", "json")
     items = json.loads(out)
     assert code == 0 and 1 <= len(items) < 1000
     assert items[-1]["status"] == "feasible"
     assert all(any("time limit" in n for n in i["notes"]) for i in items)
-    code, out, err = run("frontier", "diploma", "--time-limit", "0.01", "--plot", "x.png")
-    assert code in (0, 3)
-    if code == 3:
-        assert "no chart written" in err
+    chart = tmp_path / "x.png"
+    code, out, err = run("frontier", "diploma", "--time-limit", "0.01", "--plot", chart)
+    assert code in (0, 3)  # a fast machine may find the frontier within the limit
+    assert ("no chart written" in err and not chart.exists()) if code == 3 else chart.exists()
 
 
 def test_alternatives_without_a_pathway_give_the_reasons(cat):
