@@ -217,6 +217,10 @@ def _text(catalogue: Catalogue, qual: Qualification, conditions: Conditions, c: 
         figure = _ceiling_text(catalogue, qual, conditions, c, s, config)
         if figure:
             return figure
+    for s in c.conditions:
+        figure = _cover_text(catalogue, qual, conditions, c, s, config)
+        if figure:
+            return figure + (f" under {rules}" if rules else "")
     if not c.conditions:
         return f"the {name}'s rules cannot all be met: " + ", ".join(
             f"'{s.rule.describe()}'" for s in c.rules if s.rule is not None)
@@ -304,6 +308,35 @@ def _ceiling_text(catalogue: Catalogue, qual: Qualification, conditions: Conditi
         hours = "new GLH" if conditions.achieved else "GLH"
         return f"{ceiling.label} is below the shortest {scope[4:]} ({least} {hours})"
     return f"{ceiling.label} is below the fewest units of any {scope[4:]} ({least})"
+
+
+def _cover_text(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+                c: Conflict, cover: Switch, config: SolverConfig) -> str | None:
+    """'--cover change=20 asks for 20 credits of Facilitating innovation and change; the Award's
+    units in that area offer at most 9': the most credits of the area any pathway can count under
+    the rules and the conflict's other conditions, found by solving without the cover."""
+    if cover.option != "--cover" or not cover.value:
+        return None
+    area, _, n = cover.value.partition("=")
+    wanted = int(n or 0)
+    m = PathwayModel(catalogue, qual, conditions, switchable=True)
+    labels = {s.label for s in c.conditions if s is not cover}
+    on = [s for s in m.switches if s.kind == "rule" or s.label in labels]
+    in_area = [r for r in m.refs if area in m.facts[r].areas]
+    m.model.maximize(m.credits(in_area) if wanted else sum(m.x[r] for r in in_area))
+    m.model.add_assumptions(_lits(on))
+    solver = _solver(config)
+    if solver.solve(m.model) != cp_model.OPTIMAL:
+        return None
+    most = round(solver.objective_value)
+    names = dict(zip(catalogue.areas["id"], catalogue.areas["name"], strict=True))
+    others = _grouped_labels([s for s in c.conditions if s is not cover])
+    scope = (f"with {_join(others)}, " if others else "") + f"the {short_name(qual)}'s units"
+    what = names.get(area, area)
+    if wanted:
+        return (f"{cover.label} asks for {wanted} credits of {what}; {scope} in that area offer "
+                f"at most {most}")
+    return f"{cover.label} asks for a unit of {what}; {scope} offer none in that area"
 
 
 # -- what "removing a condition" means, for callers that want to act on a reason --------------

@@ -23,6 +23,7 @@ from planner.solve import plan
 QUALS = ["award", "certificate", "diploma", "extended-diploma"]
 SUPERSEDED = ["8605-339", "8605-340", "8605-530", "8605-359", "8605-361", "8605-550"]
 EARLY = dt.date(2019, 1, 1)
+AREAS = ["people", "self", "direction", "change", "results", "resources"]
 
 
 _FEASIBLE: dict = {}
@@ -50,6 +51,7 @@ def only(qual, cond: Conditions, conflict) -> Conditions:
         exclude=tuple(r for r in cond.exclude if ("--exclude", r) in keep),
         glh_max=cond.glh_max if f"--glh-max {cond.glh_max}" in named else None,
         max_units=cond.max_units if f"--max-units {cond.max_units}" in named else None,
+        cover=tuple((a, n) for a, n in cond.cover if ("--cover", f"{a}={n}" if n else a) in keep),
         registered=registered)
 
 
@@ -165,6 +167,24 @@ def test_a_unit_outside_the_qualification_blames_no_rule(cat, slug, unit):
     assert any(f"achieved {unit} is ignored" in n for n in result.notes)
 
 
+def test_cover_reason_gives_the_figure(cat):
+    """Like a ceiling, an unmet --cover says how much the qualification can offer: the figure is
+    the true maximum (9 credits of change in an Award: 9 can be covered, 10 cannot)."""
+    (r,) = plan(cat, "award", Conditions.from_user(cat, cover=["change=20"])).reasons
+    assert r.text == ("--cover change=20 asks for 20 credits of Facilitating innovation and "
+                      "change; the Award's units in that area offer at most 9")
+    q = cat.qualifications["award"]
+    assert feasible(cat, q, Conditions(cover=(("change", 9),)))
+    assert not feasible(cat, q, Conditions(cover=(("change", 10),)))
+    (r,) = plan(cat, "award", Conditions.from_user(cat, cover=["change=8"],
+                                                    include=["401"])).reasons
+    assert r.text.endswith("with --include 401, the Award's units in that area offer at most 6 "
+                           "under the Award's rule 'credits 5 to 12'")
+    (r,) = plan(cat, "award", Conditions.from_user(cat, cover=["change"],
+                                                    exclude=["417", "427"])).reasons
+    assert "asks for a unit of Facilitating innovation and change" in r.text
+
+
 def test_two_independent_conflicts_give_two_reasons(cat):
     cond = Conditions(include=("8605-409",), glh_max=7)
     reasons = plan(cat, "award", cond).reasons
@@ -194,9 +214,12 @@ def hard_queries(draw, cat):
     glh_max = draw(st.one_of(st.none(), st.integers(0, 60)))
     max_units = draw(st.one_of(st.none(), st.integers(1, 6)))
     registered = draw(st.sampled_from([None, EARLY, dt.date(2022, 5, 1)]))
+    # one --cover at most, of few credits: each bound multiplies the exact search's states
+    cover = ((draw(st.sampled_from(AREAS)), draw(st.sampled_from([0, 3, 10]))),) \
+        if draw(st.booleans()) else ()
     return slug, Conditions(include=tuple(include), exclude=tuple(exclude),
                             achieved=tuple(achieved), glh_max=glh_max, max_units=max_units,
-                            registered=registered)
+                            registered=registered, cover=cover)
 
 
 def test_random_infeasible_plans_are_explained(cat):
