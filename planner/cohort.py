@@ -311,6 +311,24 @@ def area_list(catalogue: Catalogue, qual: Qualification | None = None) -> AreaLi
     return AreaList(qual, tuple(out))
 
 
+def gaps_closed(catalogue: Catalogue, pathway: Pathway,
+                gaps: tuple[tuple[str, int], ...]) -> tuple[list[dict[str, Any]], str]:
+    """Which ``--gaps`` areas the pathway covers (a unit tagged with the area, achieved units
+    included): one entry per gap for JSON, and one note in words."""
+    names = dict(zip(catalogue.areas["id"], catalogue.areas["name"], strict=True))
+    out, words = [], []
+    for area, weight in gaps:
+        units = [u.ref for u in pathway.units if area in u.areas]
+        out.append({"area": area, "name": names.get(area, area), "weight": weight,
+                    "covered": bool(units), "units": units})
+        words.append(f"{area} (weight {weight}) " + (f"closed by {', '.join(units)}" if units
+                                                      else "left open"))
+    closed = sum(w for a, w in gaps if any(a in u.areas for u in pathway.units))
+    note = (f"skills gaps: {'; '.join(words)}; weight closed {closed} of "
+            f"{sum(w for _, w in gaps)}")
+    return out, note
+
+
 def plan_cohort(cat: Catalogue, qual: Qualification | str, learners, cover=(),
                 objective: Objective | str = "glh", config=None, errors=()) -> CohortResult:
     """One programme for the whole group (see ``planner.cohort_model.plan_cohort``); CP-SAT is

@@ -47,7 +47,14 @@ def plan(catalogue: Catalogue, qual: Qualification | str, conditions: Conditions
         from .explain import explain_infeasible
 
         reasons = explain_infeasible(catalogue, qual, conditions, config)
-    return PlanResult(qual, objective, status, pathway, m.registered, tuple(notes), reasons)
+    extra = {}
+    if conditions.gaps and pathway is not None:  # which skills gaps were closed (issue 5)
+        from .cohort import gaps_closed
+
+        extra["gaps"], note = gaps_closed(catalogue, pathway, conditions.gaps)
+        notes.insert(0, note)
+    return PlanResult(qual, objective, status, pathway, m.registered, tuple(notes), reasons,
+                      extra)
 
 
 def _notes(m: PathwayModel, pathway: Pathway | None, status: Status):

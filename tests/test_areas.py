@@ -154,6 +154,28 @@ def test_gaps_parse_and_cli(cat, run):
     assert {"direction", "change", "resources"} <= covered
 
 
+def test_gaps_report_which_were_closed(cat, run):
+    """JSON 'gaps' and a note say which gaps the pathway closes: an Award of two units cannot
+    close three gaps, so the lightest one is left open and said to be."""
+    code, out, _ = run("plan", "award", "--gaps", "direction=3,change=2,people",
+                       "--max-units", "2", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    tags = {u["ref"]: set(u["areas"]) for u in data["unit_details"]}
+    gaps = {g["area"]: g for g in data["gaps"]}
+    assert [g["area"] for g in data["gaps"]] == ["change", "direction", "people"]
+    for area, g in gaps.items():
+        assert g["units"] == sorted(r for r, a in tags.items() if area in a)
+        assert g["covered"] == bool(g["units"])
+    assert gaps["direction"]["covered"] and gaps["change"]["covered"]
+    assert not gaps["people"]["covered"] and gaps["people"]["weight"] == 1
+    assert "people (weight 1) left open; weight closed 5 of 6" in data["notes"][0]
+    code, out, _ = run("plan", "award", "--gaps", "direction=3,change=2,people",
+                       "--max-units", "2")
+    assert "note: skills gaps: change (weight 2) closed by" in out
+    assert "gaps" not in json.loads(run("plan", "award", "--format", "json")[1])
+
+
 @st.composite
 def cover_queries(draw, cat):
     # the exact DP keeps area credits in its state: the Diploma makes it too slow for a unit test
