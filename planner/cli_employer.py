@@ -66,8 +66,9 @@ def cohort(
     """One programme for a group: every learner gets a valid pathway, units are delivered once
     as shared sessions, total delivery GLH is minimised, then each learner's new GLH.
 
-    Bad rows are reported with their line number and skipped (exit code 2 after the answer is
-    printed); --strict makes the first bad row fatal.
+    Bad rows, and learners with no valid pathway of their own, are reported with their line
+    number and skipped (exit code 2 after the answer is printed); --strict makes the first one
+    fatal.
 
     Example: planner cohort diploma managers.csv --cover people --cover results=6
     """
@@ -79,10 +80,10 @@ def cohort(
     q = cat.qualification(qualification, "QUALIFICATION")
     areas_wanted = parse_cover(cat, cover)
     group, errors = read_learners(learners, cat, strict=strict)
-    for e in errors:
-        typer.echo(f"planner: warning: skipped {e}", err=True)
     result = plan_cohort(cat, q, group, areas_wanted, minimise, solver_config(time_limit),
-                         errors=tuple(errors))
+                         errors=tuple(errors), source=str(learners), strict=strict)
+    for e in result.errors:  # the CSV's bad rows and the learners with no pathway of their own
+        typer.echo(f"planner: warning: skipped {e}", err=True)
     emit(result, fmt)
     code = exit_code(result.status)
-    raise typer.Exit(code if code or not errors else 2)
+    raise typer.Exit(code if code or not result.errors else 2)

@@ -330,9 +330,11 @@ def gaps_closed(catalogue: Catalogue, pathway: Pathway,
 
 
 def plan_cohort(cat: Catalogue, qual: Qualification | str, learners, cover=(),
-                objective: Objective | str = "glh", config=None, errors=()) -> CohortResult:
+                objective: Objective | str = "glh", config=None, errors=(), *,
+                source: str = "", strict: bool = False) -> CohortResult:
     """One programme for the whole group (see ``planner.cohort_model.plan_cohort``); CP-SAT is
     imported only here, when a cohort is solved, so this module stays cheap to import."""
     from .cohort_model import plan_cohort as _plan_cohort
 
-    return _plan_cohort(cat, qual, learners, cover, objective, config, errors)
+    return _plan_cohort(cat, qual, learners, cover, objective, config, errors, source=source,
+                        strict=strict)

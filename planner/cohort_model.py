@@ -112,12 +112,17 @@ def solve_stages(cm: CohortModel, config: SolverConfig) -> _Solved:
 
 def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learner],
                 cover=(), objective: Objective | str = "glh", config: SolverConfig | None = None,
-                errors: tuple[RowError, ...] = ()) -> CohortResult:
+                errors: tuple[RowError, ...] = (), *, source: str = "",
+                strict: bool = False) -> CohortResult:
     """One programme for the whole group: minimise total delivery GLH, then learners' new GLH.
 
     ``cover`` is as for ``planner plan --cover`` (("people", 0), ...) or the user's text
     ("people", "results=6"); it applies to every learner. ``errors`` (the bad rows of the CSV)
-    are carried into the result so that they are reported with it."""
+    are carried into the result so that they are reported with it. A learner with no valid
+    pathway of their own is a bad row too (``source`` names the file, their ``line`` the row):
+    reported with the reason, and the others are planned without them; with ``strict`` the
+    first such learner raises ``InputError``. Learners are coupled only through free delivery
+    switches, so the cohort has a programme exactly when each learner left has a pathway."""
     qual = cat.qualification(qual) if isinstance(qual, str) else qual
     objective = Objective(objective)
     config = config or SolverConfig()
@@ -128,11 +133,19 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
     start = time.perf_counter()
     cm = CohortModel(cat, qual, learners, cover, objective)
     solved = solve_stages(cm, config)
+    if solved.status is Status.INFEASIBLE:
+        stuck = _stuck_learners(cat, qual, learners, cover, config, source)
+        if stuck and strict:
+            raise InputError(str(stuck[0][1]), option="--strict")
+        errors = tuple(sorted((*errors, *(e for _, e in stuck)), key=lambda e: e.line))
+        left = [lr for lr in learners if all(lr is not x for x, _ in stuck)]
+        if stuck and left:
+            learners = left
+            cm = CohortModel(cat, qual, learners, cover, objective)
+            solved = solve_stages(cm, config)
     seconds = time.perf_counter() - start
     status = solved.status
     notes = _notes(solved, cm)
-    if status is Status.INFEASIBLE:
-        notes = _stuck_learners(cat, qual, learners, cover, config) + notes
     if solved.values is None:
         return CohortResult(qual, objective, status, tuple(learners), seconds=seconds,
                             errors=tuple(errors), notes=notes)
@@ -168,19 +181,21 @@ def _deliveries(cat: Catalogue, plans: tuple[LearnerPlan, ...]) -> tuple[Deliver
 
 
 def _stuck_learners(cat: Catalogue, qual: Qualification, learners: list[Learner],
-                    cover: tuple[tuple[str, int], ...], config: SolverConfig) -> tuple[str, ...]:
-    """Name the learners without a valid pathway of their own. Learners are coupled only through
-    free delivery switches, so the cohort is infeasible exactly when some learner alone is."""
+                    cover: tuple[tuple[str, int], ...], config: SolverConfig,
+                    source: str) -> list[tuple[Learner, RowError]]:
+    """The learners without a valid pathway of their own, each with a row error giving the
+    first reason (``planner.explain``) in the learner's own terms."""
     from .solve import plan
 
     out = []
     for learner in learners:
-        single = plan(cat, qual, learner.conditions(cover), config=config, explain=False)
+        single = plan(cat, qual, learner.conditions(cover), config=config)
         if single.status is Status.INFEASIBLE:
-            line = f" (line {learner.line})" if learner.line else ""
-            out.append(f"learner {learner.id}{line} has no valid pathway under their own "
-                       f"conditions; see: planner plan {qual.slug} with their units")
-    return tuple(out)
+            why = single.reasons[0].text if single.reasons else "no pathway meets the rules"
+            out.append((learner, RowError(source or "LEARNERS", learner.line, None,
+                                          f"learner {learner.id} has no valid pathway of their "
+                                          f"own: {why}")))
+    return out
 
 
 _STAGE_NAMES = ("total delivery GLH", "learners' own new GLH (or TQT)", "the tie-breaks")
@@ -204,5 +219,5 @@ def _notes(solved: _Solved, cm: CohortModel) -> tuple[str, ...]:
         out.append("the time limit was reached before any programme was found; "
                    "try a longer --time-limit")
     if solved.status is Status.INFEASIBLE:
-        out.append("no programme exists: every learner needs a valid pathway")
+        out.append("no programme exists: no learner has a valid pathway of their own")
     return tuple(out)

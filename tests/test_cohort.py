@@ -160,15 +160,38 @@ def test_cohort_optimum_matches_brute_force(tmp_path, seed):
     inner()
 
 
-def test_cohort_with_one_impossible_learner_is_infeasible(tmp_path):
+def test_a_learner_without_a_pathway_is_a_bad_row_and_the_others_are_planned(tmp_path):
     cat = load_catalogue(write_small_catalogue(tmp_path / "cat", 1))
-    learners = [Learner("ok"), Learner("stuck", include=("8605-901", "8605-906"))]
+    learners = [Learner("ok", line=2), Learner("stuck", include=("8605-901", "8605-906"), line=3),
+                Learner("fine", line=4)]
     assert brute_force(cat, cat.qualification("small"), learners) is None
-    result = plan_cohort(cat, "small", learners)
-    assert result.status is Status.INFEASIBLE and result.plans == ()
-    assert any("no programme exists" in n for n in result.notes)
-    assert any(n.startswith("learner stuck ") for n in result.notes)
-    assert not any(n.startswith("learner ok ") for n in result.notes)
+    result = plan_cohort(cat, "small", learners, source="l.csv")
+    assert result.status is Status.OPTIMAL
+    assert [p.learner.id for p in result.plans] == ["ok", "fine"]
+    assert (result.delivery_glh, result.learners_new_glh) == brute_force(
+        cat, cat.qualification("small"), [learners[0], learners[2]])
+    (e,) = result.errors
+    assert (e.file, e.line, e.field) == ("l.csv", 3, None)
+    assert e.message.startswith("learner stuck has no valid pathway of their own: ")
+    assert "901" in e.message and "906" in e.message  # the reason names the conflict
+    with pytest.raises(InputError, match="l.csv, line 3: learner stuck"):
+        plan_cohort(cat, "small", learners, source="l.csv", strict=True)
+    nobody = plan_cohort(cat, "small", [learners[1]])
+    assert nobody.status is Status.INFEASIBLE and nobody.plans == () and len(nobody.errors) == 1
+    assert any("no programme exists" in n for n in nobody.notes)
+
+
+def test_cli_cohort_skips_a_learner_without_a_pathway(run, tmp_path):
+    path = tmp_path / "learners.csv"
+    path.write_text("id,include\nann,\nbob,409\ncid,404\n")
+    code, out, err = run("cohort", "award", path, "--format", "json")
+    data = json.loads(out)
+    assert code == 2 and [x["id"] for x in data["learners"]] == ["ann", "cid"]
+    assert data["status"] == "optimal" and data["errors"][0]["line"] == 3
+    assert "line 3: learner bob has no valid pathway of their own: --include 409" in err
+    code, out, err = run("cohort", "award", path, "--strict")
+    assert code == 2 and out == "" and "line 3: learner bob" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def check_programme(cat, qual, result):
