@@ -174,6 +174,10 @@ def check(catalogue: Catalogue, qual: Qualification | str, units, *, achieved=()
     rejected = tuple(RejectedUnit(ref, why, _instead(qual, ref, why)) for ref, why in
                      sorted(problems.items(), key=lambda kv: refs.index(kv[0])))
     notes = []
+    added = [r for r in achieved if r not in units]
+    if added:
+        notes.append(f"--achieved {', '.join(added)} {'is' if len(added) == 1 else 'are'} not "
+                     f"among the units given: added to the set as achieved")
     if registered is None and any(qual.superseded_by(r) for r in refs):
         notes.append(f"registration date taken as today ({date.isoformat()}); give --registered "
                      "for a learner registered earlier")

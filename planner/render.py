@@ -121,7 +121,7 @@ def _(r: PlanResult) -> list[Table]:
     p = r.pathway
     rows = [[u.ref, u.title, u.level, u.group, u.credits, u.glh, u.tqt,
              "achieved" if u.achieved else "new"] for u in p.units]
-    footer = ["total", f"{len(p.units)} units; group 2 credits {p.group_credits(2)}", "", "",
+    footer = ["total", f"{_n(len(p.units), 'unit')}; group 2 credits {p.group_credits(2)}", "", "",
               p.credits, p.glh, p.tqt, f"new GLH {p.new_glh}, TQT {p.new_tqt}"]
     return [Table(["unit", "title", "level", "group", "credits", "glh", "tqt", "status"], rows,
                   title=title, footer=footer, notes=notes)]
@@ -157,7 +157,7 @@ def _(r: UnitList) -> list[Table]:
         headers.append("allowed")
         for row, u in zip(rows, r.table.itertuples(), strict=True):
             row.append(bool(u.allowed))
-    title = f"{r.qualification.name}: {len(rows)} units"
+    title = f"{r.qualification.name}: {_n(len(rows), 'unit')}"
     return [Table(headers, rows, title=title, notes=notes)]
 
 
@@ -183,7 +183,7 @@ from .audit import CheckResult  # noqa: E402
 def _(r: CheckResult) -> list[Table]:
     q = r.qualification
     verdict = "a valid pathway" if r.valid else "not a valid pathway"
-    title = f"{q.name} ({q.accreditation}): {len(r.units)} units, {verdict}"
+    title = f"{q.name} ({q.accreditation}): {_n(len(r.units), 'unit')}, {verdict}"
     rules = [["ok" if c.ok else "NOT MET", c.text, c.rule.describe()] for c in r.rules]
     out = [Table(["status", "figures", "rule"], rules, title=title, notes=list(r.notes))]
     refused = {x.unit: x for x in r.rejected}
@@ -204,7 +204,7 @@ def _(r: CheckResult) -> list[Table]:
             for ref in c.add]
     rows += [["drop", d.unit, facts[d.unit].title, facts[d.unit].credits, d.glh, d.reason]
              for d in c.drop]
-    footer = ["total", f"{len(c.pathway.units)} units in the pathway", "",
+    footer = ["total", f"{_n(len(c.pathway.units), 'unit')} in the pathway", "",
               c.pathway.credits, f"new {c.new_glh}, lost {c.lost_glh}",
               f"new TQT {c.new_tqt}, lost TQT {c.lost_tqt}"]
     title = (f"way forward ({c.status.value}, fewest new {c.objective.value.upper()} keeping "
@@ -213,6 +213,11 @@ def _(r: CheckResult) -> list[Table]:
     out.append(Table(["action", "unit", "title", "credits", "glh", "why"], rows, title=title,
                      footer=footer))
     return out
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """'1 unit', '2 units': a count with its noun."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _refs(refs) -> str:
@@ -379,7 +384,8 @@ def _(r: CohortResult) -> list[Table]:
         return [Table(["status"], [[r.status.value]], title=title, notes=notes)]
     rows = [[d.ref, d.title, d.glh, len(d.learners), d.learners] for d in r.deliveries]
     out = [Table(["unit", "title", "glh", "learners", "who"], rows, title=title,
-                 footer=["total", f"{len(rows)} deliveries", r.delivery_glh, "", ""],
+                 footer=["total", _n(len(rows), "delivery", "deliveries"), r.delivery_glh, "",
+                         ""],
                  notes=notes)]
     rows = [[p.learner.id, len(p.pathway.units), p.pathway.credits, p.pathway.new_glh,
              p.pathway.new_refs, p.pathway.achieved_refs] for p in r.plans]

@@ -348,3 +348,18 @@ def test_readme_check_section_stops_before_other_commands():
                  "<!-- end of the check section -->\n", "## How the specifications\n"):
         section = readme_check_section(text + tail + "```\n$ planner report award\n```\n")
         assert "Why no pathway" in section and "report" not in section, tail
+
+
+def test_achieved_units_outside_the_set_are_added_with_a_note(cat, run):
+    r = check(cat, "award", resolve_set(cat, ["404"]), achieved=("8605-425",))
+    assert r.units == ("8605-404", "8605-425") and r.valid
+    assert r.notes == ("--achieved 8605-425 is not among the units given: added to the set as "
+                       "achieved",)
+    assert check(cat, "award", resolve_set(cat, ["404", "425"]), achieved=("8605-425",)).notes == ()
+
+
+def test_one_unit_is_singular(run):
+    code, out, _ = run("check", "award", "404")
+    assert code == 1 and ": 1 unit, not a valid pathway" in out
+    assert ": 2 units, a valid pathway" in run("check", "award", "404", "425")[1]
+    assert run("units", "award", "--search", "407")[1].splitlines()[0].endswith(": 1 unit")
