@@ -361,7 +361,16 @@ def run_dask(catalogue: Catalogue, requests: Sequence[Request], workers: int,
         futures = client.map(plan_chunk, [cat] * len(chunks), chunks,
                              [time_limit] * len(chunks), pure=False)
         for future in futures:
-            yield from future.result()
+            try:
+                chunk = future.result()
+            except PlannerError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a worker-side failure, in one line
+                text = str(exc).splitlines()[0] if str(exc) else ""
+                raise PlannerError(f"a Dask task failed ({type(exc).__name__}: {text}); is "
+                                   "ilm-planner installed on every worker? The rows written "
+                                   "so far are kept: run again with --resume") from None
+            yield from chunk
     finally:
         client.close()
         if cluster is not None:

@@ -410,3 +410,28 @@ def test_an_interrupted_run_resumes_to_the_same_file(cat, tmp_path):
     assert done.returncode in (1, 2) and out.read_text() == full
     kept = len(partial.splitlines()) - 1
     assert f"{kept} kept from the earlier run" in done.stderr
+
+
+def test_an_id_is_taken_even_by_a_bad_row(cat, tmp_path):
+    (tmp_path / "r.csv").write_text("id,qualification,achieved\na,award,999\na,award,404\n")
+    items = read_requests(tmp_path / "r.csv", cat)
+    assert [str(i) for i in items] == ["line 2, field 'achieved': unknown unit '999'",
+                                       "line 3, field 'id': duplicate id 'a'"]
+
+
+def test_a_failing_dask_task_is_one_line_and_keeps_the_rows(run, tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    def broken(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'planner'")
+
+    monkeypatch.setattr(batch, "plan_chunk", broken)
+    write_requests(tmp_path / "r.csv", [{"id": "bad", "qualification": "x"},
+                                        {"id": "a", "qualification": "award"}])
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        code, _, err = run("batch", tmp_path / "r.csv", "--out", tmp_path / "p.csv",
+                           "--engine", "dask", "--scheduler", cluster.scheduler_address)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "a Dask task failed (ModuleNotFoundError: No module named 'planner')" in err
+    assert [r["id"] for r in read_csv_rows(tmp_path / "p.csv")] == ["bad"]  # kept
