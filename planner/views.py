@@ -43,9 +43,13 @@ class UnitList:
     has_areas: bool
 
     def to_dict(self) -> list[dict[str, Any]]:
+        """One object per unit (a list, as ever). ``areas_source`` says whose the skill area
+        tagging is: "project", this project's own judgement from the unit titles, not the
+        awarding body's (the table view says so in a note)."""
+        source = {"areas_source": "project"} if self.has_areas else {}
         return [{"ref": r.ref, "title": r.title, "level": int(r.level), "credits": int(r.credits),
                  "glh": int(r.glh), "tqt": int(r.credits) * 10, "group": int(r.group),
-                 "allowed": bool(r.allowed), "areas": list(r.areas)}
+                 "allowed": bool(r.allowed), "areas": list(r.areas), **source}
                 for r in self.table.itertuples(index=False)]
 
 

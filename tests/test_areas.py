@@ -76,6 +76,7 @@ def test_units_area_filter_and_json(run, cat):
     code, out, _ = run("units", "certificate", "--area", "direct", "--format", "json")
     rows = json.loads(out)
     assert code == 0 and rows and all("direction" in r["areas"] for r in rows)
+    assert {r["areas_source"] for r in rows} == {"project"}  # the tagging is ours, said so
     code, out, _ = run("units", "certificate", "--area", "direct")
     assert "own judgement" in out
 
