@@ -219,11 +219,19 @@ def test_achieved_units_are_kept_before_planned_ones(cat):
 
 
 def test_minimise_tqt_changes_the_measure(cat):
-    refs = resolve_set(cat, ["404", "425"])
-    glh = check(cat, "diploma", refs).completion
-    tqt = check(cat, "diploma", refs, objective="tqt").completion
+    """Each objective's completion is the exact optimum for its own measure, and the two differ
+    here: the fewest GLH and the fewest TQT are different pathways."""
+    refs = resolve_set(cat, ["420"])  # Award: + 404 (3 GLH, 30 TQT) or + 425 (5 GLH, 20 TQT)
+    q = cat.qualifications["award"]
+    glh = check(cat, "award", refs).completion
+    tqt = check(cat, "award", refs, objective="tqt").completion
     assert glh.objective is Objective.GLH and tqt.objective is Objective.TQT
-    assert tqt.new_tqt <= glh.new_tqt and glh.new_glh <= tqt.new_glh
+    for c, objective in ((glh, Objective.GLH), (tqt, Objective.TQT)):
+        best, units = exact_completion(cat, q, refs, (), None, objective)
+        assert completion_cost(cat, refs, c.pathway.refs, objective) == best
+        assert set(c.pathway.refs) == set(units)
+    assert glh.add == ("8605-404",) and tqt.add == ("8605-425",)
+    assert (glh.new_glh, glh.new_tqt, tqt.new_glh, tqt.new_tqt) == (9, 60, 11, 50)
 
 
 @pytest.mark.parametrize("units, message", [
