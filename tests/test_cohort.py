@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import random
@@ -77,6 +78,12 @@ source = "test"
 kind = "barred"
 units = "901, 906"
 source = "test"
+
+[[rules]]
+kind = "superseded"
+cutoff = "2020-07-01"
+pairs = [["8605-902", "8605-903"]]
+source = "test"
 ''')
     areas = ["people", "self", "direction", "change", "results", "resources"]
     (root / "areas.csv").write_text("id,name\n" + "\n".join(f"{a},{a.title()}" for a in areas)
@@ -88,7 +95,16 @@ source = "test"
     return root
 
 
-def learner_options(cat, qual, learner: Learner, pool: tuple[str, ...]):
+def covers(cat, refs, cover) -> bool:
+    """Whether the units meet every --cover condition, from the unit facts."""
+    for area, credits in cover:
+        tagged = [r for r in refs if area in cat.facts[r].areas]
+        if (credits and sum(cat.facts[r].credits for r in tagged) < credits) or not tagged:
+            return False
+    return True
+
+
+def learner_options(cat, qual, learner: Learner, pool: tuple[str, ...], cover=()):
     """Every valid pathway of one learner: (new units, new GLH) for each unit set."""
     achieved = set(learner.achieved) & set(qual.allowed)
     out = []
@@ -97,19 +113,21 @@ def learner_options(cat, qual, learner: Learner, pool: tuple[str, ...]):
             s = set(refs)
             if not set(learner.include) <= s or s & set(learner.exclude):
                 continue
+            if not covers(cat, s, cover):
+                continue
             if is_valid(cat, qual, s, achieved & s, learner.registered):
                 new = frozenset(s - achieved)
                 out.append((new, sum(cat.facts[r].glh for r in new)))
     return out
 
 
-def brute_force(cat, qual, learners):
+def brute_force(cat, qual, learners, cover=()):
     """(delivery GLH, learners' new GLH) of the best programme, or None when there is none.
 
     The best delivery GLH is the least GLH of a delivery set D within which every learner has a
     valid pathway; then each learner takes their cheapest pathway inside such a D."""
     pool = tuple(sorted(qual.allowed))
-    options = [learner_options(cat, qual, lr, pool) for lr in learners]
+    options = [learner_options(cat, qual, lr, pool, cover) for lr in learners]
     if any(not o for o in options):
         return None
     best = None
@@ -134,8 +152,13 @@ def cohorts(draw):
         include = draw(st.lists(st.sampled_from(refs), max_size=1, unique=True))
         exclude = [r for r in draw(st.lists(st.sampled_from(refs), max_size=2, unique=True))
                    if r not in include]
-        out.append(Learner(f"L{i}", tuple(achieved), None, tuple(include), tuple(exclude)))
-    return out
+        # the small qualification's superseded pair 902 -> 903 applies from 2020-07-01
+        registered = draw(st.sampled_from([None, dt.date(2019, 1, 1)]))
+        out.append(Learner(f"L{i}", tuple(achieved), registered, tuple(include),
+                           tuple(exclude), line=i + 2))
+    cover = draw(st.dictionaries(st.sampled_from(["people", "self", "direction"]),
+                                 st.sampled_from([0, 0, 3]), max_size=2))
+    return out, tuple(sorted(cover.items()))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -146,18 +169,32 @@ def test_cohort_optimum_matches_brute_force(tmp_path, seed):
     @settings(max_examples=60, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow])
     @given(cohorts())
-    def inner(learners):
-        result = plan_cohort(cat, qual, learners, config=SolverConfig(time_limit=10))
-        expected = brute_force(cat, qual, learners)
-        if expected is None:
-            assert result.status is Status.INFEASIBLE
-            return
+    def inner(case):
+        learners, cover = case
+        result = plan_cohort(cat, qual, learners, cover, config=SolverConfig(time_limit=10))
+        expected = brute_force(cat, qual, learners, cover)
+        if expected is None:  # some learner has no pathway: skipped, the others planned
+            stuck = {e.line for e in result.errors}
+            assert stuck and all(brute_force(cat, qual, [lr], cover) is None
+                                 for lr in learners if lr.line in stuck)
+            left = [lr for lr in learners if lr.line not in stuck]
+            assert brute_force(cat, qual, left, cover) is not None or not left
+            if not left:
+                assert result.status is Status.INFEASIBLE
+                return
+            learners = left
+            expected = brute_force(cat, qual, learners, cover)
+        seen["cases"] += 1
+        seen["cover"] += bool(cover)
+        seen["early"] += any(lr.registered for lr in learners)
         assert result.status is Status.OPTIMAL
         assert (result.delivery_glh, result.learners_new_glh) == expected
         assert result.gap == 0
-        check_programme(cat, qual, result)
+        check_programme(cat, qual, result, cover)
 
+    seen = {"cases": 0, "cover": 0, "early": 0}
     inner()
+    assert min(seen.values()) > 5, seen
 
 
 def test_a_learner_without_a_pathway_is_a_bad_row_and_the_others_are_planned(tmp_path):
@@ -194,7 +231,7 @@ def test_cli_cohort_skips_a_learner_without_a_pathway(run, tmp_path):
     assert len(err.strip().splitlines()) == 1
 
 
-def check_programme(cat, qual, result):
+def check_programme(cat, qual, result, cover=()):
     """Every learner's pathway is valid and meets their conditions; deliveries are exactly the
     units some learner takes as new, each counted once."""
     attend: dict[str, set[str]] = {}
@@ -202,6 +239,7 @@ def check_programme(cat, qual, result):
         lr, p = plan.learner, plan.pathway
         assert is_valid(cat, qual, p.refs, p.achieved_refs, lr.registered), lr
         assert set(lr.include) <= set(p.refs) and not set(lr.exclude) & set(p.refs)
+        assert covers(cat, p.refs, cover), (lr, cover)
         assert set(p.achieved_refs) <= set(lr.achieved)
         for r in p.new_refs:
             attend.setdefault(r, set()).add(lr.id)
@@ -230,15 +268,28 @@ def test_same_cohort_same_programme(cat):
 
 
 def test_time_limit_reports_a_gap_or_optimum(cat):
+    """CP-SAT's deterministic time limit (reproducible, unlike seconds) stops the search at each
+    point: before any programme (unknown), after a valid one whose delivery GLH is not proven
+    (feasible, with a true lower bound), or at the optimum."""
     rng = random.Random(5)
     pool = sorted(cat.qualification("diploma").allowed)
     learners = [Learner(f"x{i}", tuple(rng.sample(pool, 3))) for i in range(12)]
-    result = plan_cohort(cat, "diploma", learners, config=SolverConfig(time_limit=0.05))
-    if result.status is Status.FEASIBLE:
-        assert result.bound is not None and 0 <= result.bound <= result.delivery_glh
-        assert any("time limit was reached" in n for n in result.notes)
-    else:
-        assert result.status in (Status.OPTIMAL, Status.UNKNOWN)
+
+    def run(limit: float | None):
+        extra = {"max_deterministic_time": limit} if limit else {}
+        return plan_cohort(cat, "diploma", learners, config=SolverConfig(60, extra=extra))
+
+    best = run(None)
+    assert best.status is Status.OPTIMAL and best.gap == 0
+    early = run(0.05)
+    assert early.status is Status.FEASIBLE
+    assert early.bound is not None and early.bound <= best.delivery_glh < early.delivery_glh
+    assert early.gap == early.delivery_glh - early.bound > 0
+    assert any("delivery GLH is not proven optimal" in n for n in early.notes)
+    check_programme(cat, cat.qualification("diploma"), early)
+    none = run(1e-6)
+    assert none.status is Status.UNKNOWN and none.plans == () and none.delivery_glh is None
+    assert any("before any programme was found" in n for n in none.notes)
 
 
 # -- the learners CSV ---------------------------------------------------------------------------
