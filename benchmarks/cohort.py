@@ -1,6 +1,8 @@
 """Benchmark: one programme for 30 Diploma learners, to proven optimality or a reported gap.
 
-Run standalone: /tmp/venv/bin/python benchmarks/cohort.py [TIME_LIMIT_SECONDS]
+Run standalone: /tmp/venv/bin/python benchmarks/cohort.py [TIME_LIMIT_SECONDS [RUNS]]
+(median of RUNS, default 3; with and without the cover conditions, and once with a 2 s limit;
+the machine and its load average are printed with the figures).
 
 The cohort is fixed (seeded): each learner has 0-3 achieved units drawn from the Diploma's units,
 a third of them with one unit they must include and a third with one they refuse, and the whole
@@ -10,8 +12,13 @@ group must cover 'people' and at least 4 credits of 'results'.
 from __future__ import annotations
 
 import json
+import os
+import platform
 import random
+import statistics
 import sys
+import time
+from pathlib import Path
 
 from planner.catalogue import load_catalogue
 from planner.cohort import Learner
@@ -20,6 +27,7 @@ from planner.conditions import SolverConfig
 
 TIME_LIMIT = 60.0
 LEARNERS = 30
+COVER = ("people", "results=4")
 
 
 def diploma_cohort(cat, n: int = LEARNERS, seed: int = 2026) -> list[Learner]:
@@ -37,20 +45,59 @@ def diploma_cohort(cat, n: int = LEARNERS, seed: int = 2026) -> list[Learner]:
     return out
 
 
-def bench_cohort(time_limit: float = TIME_LIMIT) -> dict:
-    """Solve the 30-learner Diploma cohort once; report status, seconds, objective and gap."""
+def bench_cohort(time_limit: float = TIME_LIMIT, runs: int = 1, cover=COVER) -> dict:
+    """Solve the 30-learner Diploma cohort ``runs`` times; report status, the median seconds,
+    objective and gap, and the baseline measured in the same process: planning each learner on
+    their own (30 ``planner plan`` questions, no shared deliveries), as a ratio."""
     cat = load_catalogue()
     learners = diploma_cohort(cat)
-    result = plan_cohort(cat, "diploma", learners, cover=["people", "results=4"],
-                         config=SolverConfig(time_limit=time_limit))
+    times, base = [], []
+    for _ in range(runs):
+        result = plan_cohort(cat, "diploma", learners, cover=list(cover),
+                             config=SolverConfig(time_limit=time_limit))
+        times.append(result.seconds)
+        base.append(_single_plans(cat, learners, cover))
+    seconds, baseline = statistics.median(times), statistics.median(base)
     return {"name": "cohort", "learners": len(learners), "qualification": "diploma",
-            "time_limit_s": time_limit, "status": result.status.value,
-            "seconds": round(result.seconds, 2), "delivery_glh": result.delivery_glh,
-            "delivery_glh_bound": result.bound, "gap_glh": result.gap,
-            "learners_new_glh": result.learners_new_glh,
-            "deliveries": len(result.deliveries)}
+            "cover": list(cover), "time_limit_s": time_limit, "runs": runs,
+            "status": result.status.value, "seconds": round(seconds, 2),
+            "seconds_each": [round(t, 2) for t in times],
+            "baseline_single_plans_s": round(baseline, 2),
+            "ratio_to_baseline": round(seconds / baseline, 1) if baseline else None,
+            "delivery_glh": result.delivery_glh, "delivery_glh_bound": result.bound,
+            "gap_glh": result.gap, "learners_new_glh": result.learners_new_glh,
+            "deliveries": len(result.deliveries), "notes": list(result.notes[:1])}
+
+
+def _single_plans(cat, learners: list[Learner], cover) -> float:
+    """Seconds to plan every learner alone, with the same conditions."""
+    from planner.conditions import parse_cover
+    from planner.solve import plan
+
+    wanted = parse_cover(cat, list(cover))
+    start = time.perf_counter()
+    for learner in learners:
+        plan(cat, "diploma", learner.conditions(wanted), explain=False)
+    return time.perf_counter() - start
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 if __name__ == "__main__":
     limit = float(sys.argv[1]) if len(sys.argv) > 1 else TIME_LIMIT
-    print(json.dumps(bench_cohort(limit), indent=2))
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    out = {"machine": machine(), "load_average": os.getloadavg(),
+           "with_cover": bench_cohort(limit, runs),
+           "without_cover": bench_cohort(limit, runs, cover=()),
+           "limit_2s": bench_cohort(2.0, 1)}
+    print(json.dumps(out, indent=2))
