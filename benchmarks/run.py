@@ -1,6 +1,6 @@
 """The benchmarks of the planner, each figure beside its target, on this machine.
 
-    python benchmarks/run.py [--quick] [--json FILE]
+    python benchmarks/run.py [--quick] [--json FILE] [--markdown]
 
 Prints a table (figure, value, baseline, ratio, target, ok) and writes the figures with the
 machine they came from to JSON (default ``benchmarks/results.json``). Every time is a median of
@@ -332,13 +332,14 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def table(rows: list[dict[str, Any]]) -> str:
+def table(rows: list[dict[str, Any]], fmt: str = "simple") -> str:
     from tabulate import tabulate
 
     body = [[r["figure"], f"{_cell(r['value'])} {r.get('unit') or ''}".strip(),
              _cell(r.get("baseline")), _cell(r.get("ratio")), _cell(r.get("target")),
              _cell(r.get("ok"))] for r in rows]
-    return tabulate(body, headers=["figure", "value", "baseline", "ratio", "target", "ok"])
+    return tabulate(body, headers=["figure", "value", "baseline", "ratio", "target", "ok"],
+                    tablefmt=fmt, disable_numparse=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller runs")
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"),
                     help="where to write the figures (default: benchmarks/results.json)")
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = ap.parse_args(argv)
     q = args.quick
     steps: list[tuple[str, Callable[[], list[dict[str, Any]]]]] = [
@@ -371,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {info['python']}, ortools {info['ortools']}, {info['date']}, load average "
           f"{load_start} at start, {info['load_average_1m_at_end']} at end"
           + (" (quick)" if q else ""))
-    print(table(rows))
+    print(table(rows, "github" if args.markdown else "simple"))
     Path(args.json).write_text(json.dumps({"machine": info, "quick": q, "figures": rows},
                                           indent=2) + "\n")
     print(f"wrote {args.json}", file=sys.stderr)
