@@ -28,6 +28,7 @@ import io
 import json
 import os
 import random
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -313,8 +314,10 @@ def run_local(catalogue: Catalogue, requests: Sequence[Request], workers: int,
 
     from . import solve  # noqa: F401  -- imported once here, inherited by forked workers
 
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork on Linux: the workers start with the solver imported and the catalogue loaded; the
+    # platform's default elsewhere (the initializer then receives the catalogue pickled)
+    linux = sys.platform.startswith("linux")
+    ctx = multiprocessing.get_context("fork" if linux else None)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(catalogue, time_limit))
     try:
@@ -548,6 +551,9 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     workers = workers or usable_cores()
     if engine == "dask":
         _check_dask()
+    if out.exists() and Path(requests_path).exists() and out.samefile(requests_path):
+        raise InputError(f"'{out}' is the requests file: the results would overwrite it",
+                         option="--out")
     catalogue = load_catalogue(catalogue_root)
     items = read_requests(requests_path, catalogue)
     done: dict[int, dict] = {}

@@ -207,6 +207,7 @@ def test_cli_format_option_overrides_the_suffix(run, tmp_path):
     (["r.csv", "--out", "p.csv", "--scheduler", "tcp://x:1"],
      "--scheduler: a scheduler address needs --engine dask"),
     (["r.csv", "--out", "nodir/p.csv"], "--out: cannot write 'nodir/p.csv'"),
+    (["r.csv", "--out", "./r.csv"], "--out: 'r.csv' is the requests file"),
     (["dir", "--out", "p.csv"], "REQUESTS: dir: cannot read (Is a directory"),
     (["latin1.csv", "--out", "p.csv"], "REQUESTS: latin1.csv: not UTF-8 text"),
     (["r.csv", "--out", "p.csv", "--catalogue", "nowhere"], "'--catalogue'"),
