@@ -502,7 +502,8 @@ class BatchSummary:
     no_pathway: int = 0
     errors: int = 0
     reused: int = 0
-    planned: int = 0  # solved in this run
+    planned: int = 0  # rows answered in this run
+    solved: int = 0  # distinct questions among them (each solved once)
     workers: int = 1
     engine: str = "local"
     seconds: float = 0.0
@@ -560,19 +561,40 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     if resume and out.exists():
         done = _reusable(items, read_results(out, fmt), out)
     todo = [it for i, it in enumerate(items) if isinstance(it, Request) and i not in done]
-    summary = BatchSummary(workers=workers, engine=engine, reused=len(done))
+    # the same question asked twice (say, new learners with no prior units) is solved once:
+    # ``plan`` is deterministic, so every copy gets the answer a separate call would give
+    distinct: dict[tuple, Request] = {}
+    for r in todo:
+        distinct.setdefault(question(r), r)
+    to_solve = list(distinct.values())
+    summary = BatchSummary(workers=workers, engine=engine, reused=len(done),
+                           solved=len(to_solve))
     if engine == "dask":
-        rows = run_dask(catalogue, todo, workers, time_limit, scheduler)
+        rows = run_dask(catalogue, to_solve, workers, time_limit, scheduler)
     else:
-        rows = run_local(catalogue, todo, workers, time_limit)
+        rows = run_local(catalogue, to_solve, workers, time_limit)
+    solved_order = iter(to_solve)
+    answers: dict[tuple, dict[str, Any]] = {}
     tick = progress(len(todo)) if progress is not None and todo else None
+
+    def answer(r: Request) -> dict[str, Any]:
+        key = question(r)
+        while key not in answers:  # answers come in the order of first occurrence
+            answers[question(next(solved_order))] = next(rows)
+        first = distinct[key]
+        row = answers[key]
+        if first is not r:
+            row = {**row, "id": r.id}
+            if row["status"] == "error":
+                row["error"] = row["error"].replace(f"line {first.line}:", f"line {r.line}:", 1)
+        return row
 
     def row_of(i: int, item: Item) -> dict[str, Any]:
         if isinstance(item, BadRow):
             return error_row(item)
         if i in done:
             return done[i]
-        row = next(rows)
+        row = answer(item)
         summary.planned += 1
         if tick is not None:
             tick(1)
@@ -585,6 +607,11 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     _write(out, fmt, lead, rest, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def question(r: Request) -> tuple:
+    """What makes two requests the same question (everything but the id and the line)."""
+    return (r.qualification, r.objective, r.conditions)
 
 
 def _check_dask() -> None:

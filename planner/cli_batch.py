@@ -80,9 +80,11 @@ def batch(
                    f"(see the error column of {out})", err=True)
     rate = summary.planned / summary.seconds if summary.seconds else 0.0
     kept = f", {summary.reused} kept from the earlier run" if summary.reused else ""
+    distinct = (f" ({summary.solved} distinct questions)"
+                if summary.solved != summary.planned else "")
     typer.echo(f"planner: {summary.total} requests -> {out}: {summary.found} with a pathway, "
                f"{summary.no_pathway} without, {summary.errors} bad{kept}; planned "
-               f"{summary.planned} in {summary.seconds:.1f} s ({rate:.0f}/s, "
+               f"{summary.planned}{distinct} in {summary.seconds:.1f} s ({rate:.0f}/s, "
                f"{summary.workers} {summary.engine} workers)", err=True)
     raise typer.Exit(summary.exit_code)
 

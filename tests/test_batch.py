@@ -242,7 +242,11 @@ def test_resume_keeps_complete_rows_and_plans_only_the_rest(cat, tmp_path, monke
                         lambda c, r, cfg: calls.append(r.id) or real(c, r, cfg))
     summary = run_batch(tmp_path / "r.csv", cut, workers=1, resume=True)
     assert cut.read_text() == full.read_text()
-    assert calls == [r["id"] for r in rows[12:]]  # the 12 complete rows were not planned again
+    # the 12 complete rows were not planned again; the rest once per distinct question
+    firsts: dict = {}
+    for item in read_requests(tmp_path / "r.csv", cat)[12:]:
+        firsts.setdefault(batch.question(item), item.id)
+    assert calls == list(firsts.values()) and len(calls) >= 10
     assert summary.reused == 11 and summary.planned == 18  # row 5 (bad) is not reused
     assert not (tmp_path / f"cut.{fmt}.tmp").exists()
 
@@ -436,3 +440,27 @@ def test_a_failing_dask_task_is_one_line_and_keeps_the_rows(run, tmp_path, monke
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "a Dask task failed (ModuleNotFoundError: No module named 'planner')" in err
     assert [r["id"] for r in read_csv_rows(tmp_path / "p.csv")] == ["bad"]  # kept
+
+
+def test_the_same_question_is_solved_once(cat, tmp_path, monkeypatch):
+    rows = [{"id": "a", "qualification": "award"},
+            {"id": "b", "qualification": "diploma", "achieved": "404"},
+            {"id": "c", "qualification": "award"},
+            {"id": "d", "qualification": "award", "objective": "tqt"},
+            {"id": "e", "qualification": "diploma", "achieved": "8605-404"},
+            {"id": "f", "qualification": "award", "include": "409"},
+            {"id": "g", "qualification": "award", "include": "409"}]
+    write_requests(tmp_path / "r.csv", rows)
+    calls = []
+    real = batch.plan_request
+    monkeypatch.setattr(batch, "plan_request",
+                        lambda c, r, cfg: calls.append(r.id) or real(c, r, cfg))
+    summary = run_batch(tmp_path / "r.csv", tmp_path / "p.jsonl", workers=1)
+    assert calls == ["a", "b", "d", "f"]
+    assert summary.planned == 7 and summary.solved == 4
+    out = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in out] == list("abcdefg")
+    for x, y in (("a", "c"), ("b", "e"), ("f", "g")):
+        rx, ry = out["abcdefg".index(x)], out["abcdefg".index(y)]
+        assert {**rx, "id": y} == ry
+    assert out[0] != out[3]  # the objective makes another question
