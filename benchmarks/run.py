@@ -57,6 +57,7 @@ from planner.batch import (  # noqa: E402
 from planner.catalogue import load_catalogue  # noqa: E402
 from planner.conditions import SolverConfig  # noqa: E402
 from planner.solve import plan  # noqa: E402
+from planner.validate import check_conditions, is_valid  # noqa: E402
 
 PLAN_MS = 20.0       # one plan in process, median, every qualification
 CLI_RATIO = 1.5      # CLI wall time for one plan / bare import of ortools and pandas
@@ -182,16 +183,23 @@ def bench_batch(n: int) -> list[dict[str, Any]]:
         cpu = _cpu() - cpu0
         got = [json.loads(line) for line in out.read_text().splitlines()]
         items = read_requests(req, cat)
-    agree = 0
+    agree = valid = 0
     for item, r in zip(items, got, strict=True):
         if isinstance(item, Request):
             agree += result_row(item, plan(cat, item.qualification, item.conditions,
                                            item.objective)) == r
+            if r["units"]:  # every pathway held to the validator, which uses no solver
+                q, c = cat.qualifications[item.qualification], item.conditions
+                achieved = [u for u in c.achieved if u in r["units"]]
+                valid += (is_valid(cat, q, r["units"], achieved, c.registration_date)
+                          and not check_conditions(cat, r["units"], c))
     rate = summary.planned / seconds
-    return [row(f"batch: {n} random requests, {cores} cores (plans/s; "
-                f"{summary.no_pathway} without a pathway)", round(rate, 1), "plans/s",
+    return [row(f"batch: {n} random requests, {cores} cores (plans/s; {summary.no_pathway} "
+                f"without a pathway; {agree}/{summary.planned} rows as single plan calls give "
+                f"them, {valid}/{summary.found} pathways valid)", round(rate, 1), "plans/s",
                 f">= {BATCH_RATE:g}/s", rate >= BATCH_RATE, seconds=round(seconds, 2),
-                cores=cores, agree=f"{agree}/{summary.planned}", cpu_seconds=round(cpu, 2),
+                cores=cores, agree=f"{agree}/{summary.planned}",
+                valid=f"{valid}/{summary.found}", cpu_seconds=round(cpu, 2),
                 plans_per_cpu_second=round(summary.planned / cpu, 1)),
             row(f"  the same in CPU time: plans per CPU-second x {cores} cores (what the "
                 "machine gives when no other process competes for its cores)",
