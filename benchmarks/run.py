@@ -127,13 +127,21 @@ def planner_command() -> list[str]:
 
 
 def wall(cmd: list[str], repeats: int) -> float:
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return walls([cmd], repeats)[0]
+
+
+def walls(cmds: list[list[str]], repeats: int) -> list[float]:
+    """Median wall time of each command; the commands take turns, so a change in the machine's
+    load during the measurement falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in cmds]
+    for n in range(repeats + 1):
+        for cmd, ts in zip(cmds, times, strict=True):
+            t = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
+            if n:  # the first round warms the file cache
+                ts.append(time.perf_counter() - t)
+    return [statistics.median(ts) for ts in times]
 
 
 def imports_ortools(args: list[str]) -> bool:
@@ -147,19 +155,20 @@ def imports_ortools(args: list[str]) -> bool:
 
 def bench_cli(repeats: int) -> list[dict[str, Any]]:
     planner = planner_command()
-    bare = wall([sys.executable, "-c", "import ortools, pandas"], repeats)
-    cli = wall(planner + ["plan", "diploma", "--format", "json"], repeats)
+    bare, cli, libs = walls([[sys.executable, "-c", "import ortools, pandas"],
+                             planner + ["plan", "diploma", "--format", "json"],
+                             [sys.executable, "-c", LIBRARIES]], repeats)
     rows = [row("CLI: planner plan diploma --format json (wall, median of "
                 f"{repeats})", round(cli, 3), "s", f"<= {CLI_RATIO:g}x bare import",
                 cli / bare <= CLI_RATIO, baseline=round(bare, 3), ratio=round(cli / bare, 2),
                 ratio_means='CLI / python -c "import ortools, pandas"')]
-    libs = wall([sys.executable, "-c", LIBRARIES], repeats)
     rows.append(row("  the libraries a plan needs: pandas, ortools.sat's cp_model, typer with "
                     "its pydantic adapters (wall)", round(libs, 3), "s", "", None,
                     baseline=round(bare, 3), ratio=round(libs / bare, 2),
                     ratio_means="libraries / bare import", cli_over_libraries=round(cli / libs, 2)))
-    for args in (["--help"], ["quals"], ["units", "award"]):
-        t = wall(planner + args, repeats)
+    commands = (["--help"], ["quals"], ["units", "award"])
+    times = walls([planner + args for args in commands], repeats)
+    for args, t in zip(commands, times, strict=True):
         loaded = imports_ortools(args)
         rows.append(row(f"CLI: planner {' '.join(args)} (wall; imports ortools: "
                         f"{'yes' if loaded else 'no'})", round(t, 3), "s",

@@ -12,12 +12,13 @@ objective, a bad number or date, a missing or duplicate id, more cells than the 
 that row's result with status ``error`` and the reason with its line number; the other rows are
 planned all the same.
 
-Each good row is one ``planner.solve.plan`` call, exactly as ``planner plan`` would make it, run by
-a pool of worker processes (``local`` engine) or on a Dask cluster (``dask`` engine). Every worker
-holds the catalogue once. Results come back in input order and are written (and flushed) as they
-arrive, so an interrupted run leaves a file of complete rows that ``resume=True`` picks up.
+Each distinct question among the good rows is one ``planner.solve.plan`` call, exactly as
+``planner plan`` would make it (rows asking the same question share its answer), run by a pool of
+worker processes (``local`` engine) or on a Dask cluster (``dask`` engine). Every worker holds the
+catalogue once. Results come back in input order and are written (and flushed) as they arrive, so
+an interrupted run leaves a file of complete rows that ``resume=True`` picks up.
 
-This module imports neither ortools nor pandas at import time.
+This module does not import the solver (ortools) or Dask at import time.
 """
 
 from __future__ import annotations
