@@ -371,3 +371,18 @@ def test_one_unit_is_singular(run):
     assert code == 1 and ": 1 unit, not a valid pathway" in out
     assert ": 2 units, a valid pathway" in run("check", "award", "404", "425")[1]
     assert run("units", "award", "--search", "407")[1].splitlines()[0].endswith(": 1 unit")
+
+
+@pytest.mark.parametrize("slug, units, achieved, objective", [
+    # one objective folded from all six terms reached 10^16 here, past the precision of
+    # CP-SAT's floating-point bounds: it proved 'optimal' an answer one rank unit off
+    ("diploma", "300 420 502 413 307 331 303 339 301 302 519 526", ("8605-519",), Objective.TQT),
+    # solving each term alone left the fourth stage (TQT with the new GLH fixed) unsolved
+    ("extended-diploma", "300", (), Objective.GLH),
+])
+def test_wide_objectives_are_solved_exactly_in_stages(cat, slug, units, achieved, objective):
+    refs = resolve_set(cat, units.split())
+    c = check(cat, slug, refs, achieved=achieved, objective=objective).completion
+    best, _ = exact_completion(cat, cat.qualifications[slug], refs, achieved, None, objective)
+    assert c.status is Status.OPTIMAL
+    assert completion_cost(cat, refs, c.pathway.refs, objective, achieved) == best
