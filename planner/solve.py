@@ -6,6 +6,7 @@ from ortools.sat.python import cp_model
 
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
+from .errors import InputError
 from .model import PathwayModel, make_solver
 from .results import Pathway, PlanResult, Status
 from .rules import Qualification, short
@@ -39,8 +40,11 @@ def plan(catalogue: Catalogue, qual: Qualification | str, conditions: Conditions
     objective = Objective(objective)
     config = config or SolverConfig()
     m = PathwayModel(catalogue, qual, conditions)
-    m.set_objective(objective)
-    status, pathway = solve_model(m, config)
+    if conditions.gaps:
+        status, pathway = _solve_gaps_first(m, objective, config)
+    else:
+        m.set_objective(objective)
+        status, pathway = solve_model(m, config)
     notes = list(_notes(m, pathway, status))
     reasons: tuple = ()
     if status is Status.INFEASIBLE and explain:
@@ -55,6 +59,40 @@ def plan(catalogue: Catalogue, qual: Qualification | str, conditions: Conditions
         notes.insert(0, note)
     return PlanResult(qual, objective, status, pathway, m.registered, tuple(notes), reasons,
                       extra)
+
+
+def _solve_gaps_first(m: PathwayModel, objective: Objective,
+                      config: SolverConfig) -> tuple[Status, Pathway | None]:
+    """``--gaps`` as a stage of its own: maximise the weight of the gaps covered, fix that
+    optimum, then minimise the usual objective (folding both into one objective would make it
+    too wide for CP-SAT to prove exactly, with large weights). One time limit for both."""
+    import dataclasses
+    import time
+
+    deadline = time.perf_counter() + config.time_limit
+    if sum(w for _, w in m.conditions.gaps) >= 2**50:  # a library caller past the parser's bound
+        raise InputError("the weights make the objective too wide for CP-SAT to prove exactly; "
+                         "give smaller weights", option="--gaps")
+    gaps = m.gaps_expr()
+    m.model.minimize(gaps)
+    solver = make_solver(config)
+    code = solver.solve(m.model)
+    status = _STATUS[code]
+    if status is not Status.OPTIMAL:
+        if not status.found:
+            return status, None
+        return Status.FEASIBLE, Pathway.build(m.catalogue, m.qual, m.chosen(solver), m.achieved)
+    m.model.add(gaps <= int(solver.value(gaps)))
+    m.model.clear_hints()
+    for v in m.x.values():
+        m.model.add_hint(v, solver.boolean_value(v))
+    m.model.clear_objective()
+    m.set_objective(objective, gaps=False)
+    left = max(deadline - time.perf_counter(), 0.01)
+    status, pathway = solve_model(m, dataclasses.replace(config, time_limit=left))
+    if status is Status.UNKNOWN:  # the first stage's pathway is still a valid answer
+        return Status.FEASIBLE, Pathway.build(m.catalogue, m.qual, m.chosen(solver), m.achieved)
+    return status, pathway
 
 
 def _notes(m: PathwayModel, pathway: Pathway | None, status: Status):

@@ -247,9 +247,17 @@ def test_number_bounds_are_inclusive(cat):
 
 def test_an_objective_too_wide_is_an_input_error_not_an_overflow(cat):
     """Weights past the parser's bound (a library caller may build Conditions directly) would
-    overflow CP-SAT's 64-bit objective: the library says so as an InputError naming --gaps."""
+    make the objective too wide for CP-SAT to prove exactly: the library says so as an
+    InputError naming --gaps, in plan (which solves the gaps as a stage of their own) and in
+    alternatives (which folds them into one objective)."""
+    from planner.advise_solve import alternatives
     from planner.solve import plan
 
     cond = Conditions(gaps=(("people", 10**17), ("results", 10**17)))
-    with pytest.raises(InputError, match="--gaps: .*64-bit"):
+    with pytest.raises(InputError, match="--gaps: .*too wide"):
         plan(cat, "diploma", cond)
+    wide = Conditions(gaps=tuple((a, 1000) for a in ("change", "direction", "people",
+                                                     "resources", "results", "self")))
+    assert plan(cat, "extended-diploma", wide, "tqt").status.value == "optimal"
+    with pytest.raises(InputError, match="--gaps: .*too wide"):
+        alternatives(cat, "extended-diploma", wide, "tqt", 2)
