@@ -217,7 +217,11 @@ body's.</p>
 <footer>Planned with <code>planner</code> (OR-Tools CP-SAT) under the rules of combination of the
 awarding body's specification; solver status: {{ p.status }}.</footer>
 </main>
-<script>document.body.dataset.ok = "1";</script>
+<script>
+document.body.dataset.ok = "1";
+// for the tests: does the page fit the window's width (no sideways scrolling on a phone)?
+document.body.dataset.fits = document.documentElement.scrollWidth <= window.innerWidth ? "1" : "0";
+</script>
 </body>
 </html>
 """

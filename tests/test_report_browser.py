@@ -79,3 +79,28 @@ def test_rendered_dom_has_figures_and_no_errors(page):
     assert "<svg" in dom
     for p in fr.points:  # the chart's point labels are rendered text
         assert f">{p.y}</text>" in dom
+
+
+def test_reads_on_a_phone_without_sideways_scrolling(page):
+    tmp, out, _ = page
+    res = chromium(tmp, "--window-size=390,844", "--dump-dom", out.as_uri())
+    assert 'data-ok="1"' in res.stdout
+    assert 'data-fits="1"' in res.stdout, "the page is wider than a 390 px phone screen"
+    res = chromium(tmp, "--window-size=1200,900", "--dump-dom", out.as_uri())
+    assert 'data-fits="1"' in res.stdout
+
+
+def test_prints_to_a4(page):
+    import re
+
+    tmp, out, _ = page
+    pdf = tmp / "report.pdf"
+    res = chromium(tmp, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", out.as_uri())
+    assert pdf.exists(), res.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert boxes, "no page sizes in the PDF"
+    for w, h in boxes:  # A4 is 595 x 842 points
+        assert abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2, (w, h)
+    assert len(boxes) >= 2  # the full report runs over more than one page
