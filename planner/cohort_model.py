@@ -83,7 +83,10 @@ def solve_stages(cm: CohortModel, config: SolverConfig) -> _Solved:
             break
         cm.model.clear_objective()
         cm.model.minimize(expr)
-        solver = make_solver(SolverConfig(left, config.workers, config.seed, config.extra))
+        # the full linear relaxation proves these stacked models far faster (8 Diploma learners:
+        # 15 s -> 0.3 s; the staged Award-Certificate-Diploma route: 1.9 s -> 0.2 s)
+        extra = {"linearization_level": 2, **config.extra}
+        solver = make_solver(SolverConfig(left, config.workers, config.seed, extra))
         code = solver.solve(cm.model)
         if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder
             raise RuntimeError(f"invalid CP-SAT model: {cm.model.validate()}")
