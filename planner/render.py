@@ -394,9 +394,6 @@ def _(r: CohortResult) -> list[Table]:
     return out
 
 
-# -- table views: batch (issue 6) -------------------------------------------
-
-
 # -- table views: report (issue 7) ------------------------------------------
 
 from .report import Report  # noqa: E402
