@@ -26,10 +26,10 @@ from .advise import (
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
 from .errors import InputError
-from .model import PathwayModel, fold_lexicographic, make_solver
+from .model import STATUS, PathwayModel, fold_lexicographic, make_solver, solve_in_stages
 from .results import Pathway, PlanResult, Status
 from .rules import Qualification, short
-from .solve import _STATUS, _notes
+from .solve import _notes
 from .solve import plan as solve_plan
 
 
@@ -66,7 +66,7 @@ def _solve(m: PathwayModel, clock: _Clock, expr) -> _Solution:
     code = solver.solve(m.model)
     if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder, not user input
         raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
-    status = _STATUS[code]
+    status = STATUS[code]
     if not status.found:
         return _Solution(status)
     return _Solution(status, m.chosen(solver), int(solver.value(expr)))
@@ -309,7 +309,7 @@ def _top_up(cat, source, target, cond, objective, config) -> Progression:
 class _StagedModel:
     """One CP-SAT model of a staged route: one pathway model per qualification of ``chain``,
     and ``taken[i][ref]``: the unit has been taken by the end of stage i (counted at stage i or
-    taken before). Its ``stages`` are the lexicographic objectives for ``solve_stages``."""
+    taken before). Its ``stages`` are the lexicographic objectives for ``solve_in_stages``."""
 
     def __init__(self, cat: Catalogue, chain: list[Qualification], cond: Conditions,
                  objective: Objective) -> None:
@@ -355,13 +355,11 @@ class _StagedModel:
 
 
 def _staged(cat, chain, cond, objective, config) -> tuple[list[Stage], Status, list[str]]:
-    from .cohort_model import solve_stages
-
     sm = _StagedModel(cat, chain, cond, objective)
     # the stronger linear relaxation proves these stacked models about 9x faster (measured:
     # Award to Diploma 1.9 s -> 0.2 s)
     config = replace(config, extra={"linearization_level": 2, **config.extra})
-    solved = solve_stages(sm, config)  # type: ignore[arg-type]
+    solved = solve_in_stages(sm.model, sm.stages, sm.variables(), config)
     names = " then ".join(q.name for q in chain)
     if solved.values is None:
         what = "no staged route exists" if solved.status is Status.INFEASIBLE else \

@@ -17,7 +17,6 @@ One exact lexicographic optimisation over ``PathwayModel``'s unit choices, solve
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -26,13 +25,10 @@ from .audit import Completion, DroppedUnit, drop_reason
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
 from .explain import PROOF_PARAMETERS
-from .model import PathwayModel, fold_lexicographic, make_solver
+from .model import PathwayModel, fold_lexicographic, solve_in_stages
 from .results import Pathway, Status
 from .rules import Qualification
 from .validate import unit_problems
-
-_STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
-           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
 
 
 def completion_model(catalogue: Catalogue, qual: Qualification, refs, *, achieved=(),
@@ -86,38 +82,11 @@ def stages(terms: list[tuple[list, int]]) -> list[cp_model.LinearExprT]:
 
 def solve_stages(m: PathwayModel, stages: list[cp_model.LinearExprT],
                  config: SolverConfig) -> tuple[Status, Pathway | None]:
-    """Minimise each stage in turn, its optimum becoming a constraint for the next and its answer
-    the next one's hint, within one overall time limit."""
-    deadline = time.perf_counter() + config.time_limit
-    status, values = Status.UNKNOWN, None
-    for i, expr in enumerate(stages):
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            break
-        m.model.clear_objective()
-        m.model.minimize(expr)
-        solver = make_solver(replace(config, time_limit=left))
-        code = solver.solve(m.model)
-        if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder
-            raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
-        found = _STATUS[code]
-        if not found.found:
-            if i == 0:
-                status = found
-            break
-        values = [solver.boolean_value(m.x[r]) for r in m.refs]
-        if found is not Status.OPTIMAL:
-            status = Status.FEASIBLE
-            break
-        status = Status.OPTIMAL
-        m.model.add(expr <= round(solver.objective_value))
-        m.model.clear_hints()
-        for r, v in zip(m.refs, values, strict=True):
-            m.model.add_hint(m.x[r], v)
-    if values is None:
-        return status, None
-    chosen = [r for r, v in zip(m.refs, values, strict=True) if v]
-    return status, Pathway.build(m.catalogue, m.qual, chosen, m.achieved)
+    """Minimise each stage in turn (``planner.model.solve_in_stages``); the pathway found."""
+    solved = solve_in_stages(m.model, stages, list(m.x.values()), config)
+    if solved.values is None:
+        return solved.status, None
+    return solved.status, Pathway.build(m.catalogue, m.qual, solved.chosen(m), m.achieved)
 
 
 def complete(catalogue: Catalogue, qual: Qualification, refs, *, achieved=(),

@@ -10,14 +10,17 @@ branches on a particular qualification.
 from __future__ import annotations
 
 import functools
+import math
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
 from .errors import InputError
+from .results import Status
 from .rules import (
     AllowedUnits,
     Barred,
@@ -307,3 +310,63 @@ def make_solver(config: SolverConfig) -> cp_model.CpSolver:
     for key, value in config.extra.items():
         setattr(p, key, value)
     return solver
+
+
+STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+          cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
+
+
+@dataclass
+class Staged:
+    """What ``solve_in_stages`` found: ``status`` (optimal only when every stage was proven),
+    ``values`` (variable index -> 0/1 of the last solution), ``bound`` (a proven lower bound on
+    the first stage) and ``proven`` (how many stages were proven optimal)."""
+
+    status: Status
+    values: dict[int, bool] | None = None
+    bound: int | None = None
+    proven: int = 0
+
+    def chosen(self, m: PathwayModel) -> list[str]:
+        assert self.values is not None
+        return [r for r in m.refs if self.values[m.x[r].index]]
+
+
+def solve_in_stages(model: cp_model.CpModel, stages: list[cp_model.LinearExprT],
+                    variables: list[cp_model.IntVar], config: SolverConfig) -> Staged:
+    """Minimise each stage in turn within one overall time limit: a stage's optimum becomes a
+    constraint for the next and its answer the next one's hint. Exactly lexicographic, without
+    folding the stages into one objective too wide for CP-SAT to prove."""
+    deadline = time.perf_counter() + config.time_limit
+    out = Staged(Status.UNKNOWN)
+    for i, expr in enumerate(stages):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        model.clear_objective()
+        model.minimize(expr)
+        solver = make_solver(replace(config, time_limit=left))
+        code = solver.solve(model)
+        if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder
+            raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
+        status = STATUS[code]
+        if not status.found:
+            if i == 0:
+                out.status = status
+            break
+        out.values = {v.index: solver.boolean_value(v) for v in variables}
+        value = round(solver.objective_value)
+        if i == 0:
+            out.bound = value if status is Status.OPTIMAL else max(
+                0, math.ceil(solver.best_objective_bound - 1e-6))
+        out.status = Status.FEASIBLE
+        if status is not Status.OPTIMAL:
+            break
+        out.proven = i + 1
+        model.add(expr <= value)
+        model.clear_hints()
+        for v in variables:
+            model.add_hint(v, out.values[v.index])
+    if stages and out.proven == len(stages):
+        out.status = Status.OPTIMAL
+    return out

@@ -7,12 +7,9 @@ from ortools.sat.python import cp_model
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
 from .errors import InputError
-from .model import PathwayModel, make_solver
+from .model import STATUS, PathwayModel, make_solver, solve_in_stages
 from .results import Pathway, PlanResult, Status
 from .rules import Qualification, short
-
-_STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
-           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
 
 
 def solve_model(m: PathwayModel, config: SolverConfig) -> tuple[Status, Pathway | None]:
@@ -21,7 +18,7 @@ def solve_model(m: PathwayModel, config: SolverConfig) -> tuple[Status, Pathway 
     code = solver.solve(m.model)
     if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder, not user input
         raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
-    status = _STATUS[code]
+    status = STATUS[code]
     if not status.found:
         return status, None
     return status, Pathway.build(m.catalogue, m.qual, m.chosen(solver), m.achieved)
@@ -66,33 +63,14 @@ def _solve_gaps_first(m: PathwayModel, objective: Objective,
     """``--gaps`` as a stage of its own: maximise the weight of the gaps covered, fix that
     optimum, then minimise the usual objective (folding both into one objective would make it
     too wide for CP-SAT to prove exactly, with large weights). One time limit for both."""
-    import dataclasses
-    import time
-
-    deadline = time.perf_counter() + config.time_limit
     if sum(w for _, w in m.conditions.gaps) >= 2**50:  # a library caller past the parser's bound
         raise InputError("the weights make the objective too wide for CP-SAT to prove exactly; "
                          "give smaller weights", option="--gaps")
-    gaps = m.gaps_expr()
-    m.model.minimize(gaps)
-    solver = make_solver(config)
-    code = solver.solve(m.model)
-    status = _STATUS[code]
-    if status is not Status.OPTIMAL:
-        if not status.found:
-            return status, None
-        return Status.FEASIBLE, Pathway.build(m.catalogue, m.qual, m.chosen(solver), m.achieved)
-    m.model.add(gaps <= int(solver.value(gaps)))
-    m.model.clear_hints()
-    for v in m.x.values():
-        m.model.add_hint(v, solver.boolean_value(v))
-    m.model.clear_objective()
-    m.set_objective(objective, gaps=False)
-    left = max(deadline - time.perf_counter(), 0.01)
-    status, pathway = solve_model(m, dataclasses.replace(config, time_limit=left))
-    if status is Status.UNKNOWN:  # the first stage's pathway is still a valid answer
-        return Status.FEASIBLE, Pathway.build(m.catalogue, m.qual, m.chosen(solver), m.achieved)
-    return status, pathway
+    stages = [m.gaps_expr(), m.set_objective(objective, gaps=False)]
+    solved = solve_in_stages(m.model, stages, list(m.x.values()), config)
+    if solved.values is None:
+        return solved.status, None
+    return solved.status, Pathway.build(m.catalogue, m.qual, solved.chosen(m), m.achieved)
 
 
 def _notes(m: PathwayModel, pathway: Pathway | None, status: Status):
