@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .conditions import Conditions, SolverConfig, parse_date
+from .conditions import Conditions, SolverConfig, _whole, parse_date
 from .errors import InputError, PlannerError
 from .objective import Objective
 
@@ -191,8 +191,9 @@ def _request(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str
     glh_text = row.get("glh_max", "")
     glh_max = None
     if glh_text:
-        if not glh_text.isdigit():
-            raise _Bad("glh_max", f"'{glh_text}' is not a whole number of hours (0 or more)")
+        if not _whole(glh_text) or int(glh_text) > 1_000_000:
+            raise _Bad("glh_max", f"'{glh_text}' is not a whole number of hours from 0 to "
+                       "1000000")
         glh_max = int(glh_text)
     try:
         registered = parse_date(row.get("registered") or None, "registered")
@@ -201,8 +202,14 @@ def _request(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str
     both = sorted(set(units["include"]) & set(units["exclude"]))
     if both:
         raise _Bad("exclude", f"unit {both[0]} is both included and excluded")
-    conditions = Conditions(include=units["include"], exclude=units["exclude"],
-                            achieved=units["achieved"], glh_max=glh_max, registered=registered)
+    try:
+        conditions = Conditions(include=units["include"], exclude=units["exclude"],
+                                achieved=units["achieved"], glh_max=glh_max,
+                                registered=registered)
+    except PlannerError as exc:  # whatever else the library refuses is this row's fault too
+        option = getattr(exc, "option", None)
+        raise _Bad(option.lstrip("-").replace("-", "_") if option else None,
+                   _message(exc)) from None
     return Request(ident, line, qual.slug, objective, conditions)
 
 
@@ -605,7 +612,7 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
                   if isinstance(it, Request) and i not in done), len(items))
     lead = [row_of(i, it) for i, it in enumerate(items[:ready])]
     rest = (row_of(i, it) for i, it in enumerate(items) if i >= ready)
-    _write(out, fmt, lead, rest, summary)
+    _write(out, fmt, lead, rest, summary, keep_until_planned=any(i >= ready for i in done))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -623,20 +630,32 @@ def _check_dask() -> None:
 
 
 def _write(out: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[dict[str, Any]],
-           summary: BatchSummary) -> None:
+           summary: BatchSummary, *, keep_until_planned: bool = False) -> None:
     """Write the rows in order. ``lead`` (the rows ready at once: kept and bad ones up to the
-    first to plan) replaces the file in one step; the others are appended and flushed one by one
+    first to plan) replaces the file in one step; with ``keep_until_planned`` (a resume whose
+    kept rows go beyond the first row to plan) only together with the first planned row, so a
+    run that fails before it plans anything (an unreachable scheduler, Ctrl-C while workers
+    start) leaves the earlier file as it was. The other rows are appended and flushed one by one
     as they come, so the file always holds complete rows in input order."""
     tmp = out.with_name(out.name + ".tmp")
+    rows = iter(rest)
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(header(fmt))
-            for row in lead:
-                summary.count(row)
-                f.write(encode(row, fmt))
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                f.write(header(fmt))
+                for row in lead:
+                    f.write(encode(row, fmt))
+                first = next(rows, None) if keep_until_planned else None
+                if first is not None:
+                    f.write(encode(first, fmt))
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         os.replace(tmp, out)
+        for row in lead + ([first] if first is not None else []):
+            summary.count(row)
         with open(out, "a", encoding="utf-8", newline="") as f:
-            for row in rest:
+            for row in rows:
                 summary.count(row)
                 f.write(encode(row, fmt))
                 f.flush()

@@ -117,7 +117,7 @@ def test_bad_rows_become_error_rows_with_their_line(cat, tmp_path):
                      "award, certificate, diploma, extended-diploma)"),
         ("bad-unit", "line 4, field 'achieved': unknown unit '999'"),
         ("bad-obj", "line 5, field 'objective': unknown objective 'hours' (glh or tqt)"),
-        ("bad-int", "line 6, field 'glh_max': 'ten' is not a whole number of hours (0 or more)"),
+        ("bad-int", "line 6, field 'glh_max': 'ten' is not a whole number of hours from 0 to 1000000"),
         ("bad-date", "line 7, field 'registered': '2024-13-01' is not a date YYYY-MM-DD"),
         ("ok1", "line 8, field 'id': duplicate id 'ok1'"),
         ("", "line 9, field 'id': missing id"),
@@ -464,3 +464,36 @@ def test_the_same_question_is_solved_once(cat, tmp_path, monkeypatch):
         rx, ry = out["abcdefg".index(x)], out["abcdefg".index(y)]
         assert {**rx, "id": y} == ry
     assert out[0] != out[3]  # the objective makes another question
+
+
+def test_out_of_range_numbers_are_bad_rows_not_a_stopped_run(cat, tmp_path):
+    (tmp_path / "r.csv").write_text("id,qualification,glh_max\na,award,\nb,award,1000001\n"
+                                    "c,award,\u00b2\nd,award,99999999999999999999\ne,award,8\n",
+                                    encoding="utf-8")
+    run_batch(tmp_path / "r.csv", tmp_path / "out.csv", workers=1)
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [r["status"] for r in rows] == ["optimal", "error", "error", "error", "optimal"]
+    assert all("field 'glh_max'" in r["error"] for r in rows[1:4])
+
+
+def test_a_resume_that_fails_before_planning_keeps_the_earlier_file(cat, tmp_path, monkeypatch):
+    """Rows kept by --resume after the first row to plan must not vanish when the engine fails
+    before it plans anything (here: every plan raises)."""
+    import planner.batch as batch
+
+    (tmp_path / "r1.csv").write_text("id,qualification\na,award\nb,nosuch\nc,certificate\n"
+                                     "d,diploma\n")
+    run_batch(tmp_path / "r1.csv", tmp_path / "out.csv", workers=1)
+    before = (tmp_path / "out.csv").read_text()
+    (tmp_path / "r2.csv").write_text((tmp_path / "r1.csv").read_text().replace("nosuch",
+                                                                               "award"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine down")
+        yield  # pragma: no cover - makes this a generator, as the engines are
+
+    monkeypatch.setattr(batch, "run_local", broken)
+    with pytest.raises(RuntimeError, match="engine down"):
+        run_batch(tmp_path / "r2.csv", tmp_path / "out.csv", workers=1, resume=True)
+    assert (tmp_path / "out.csv").read_text() == before
+    assert not (tmp_path / "out.csv.tmp").exists()
