@@ -100,6 +100,7 @@ footer { margin-top:2rem; color:var(--muted); font-size:.8rem; }
 </table></div>
 {% else %}
 <p class="bad">No valid pathway: {{ p.status }}.</p>
+{% if p.get("reasons") %}<ul id="reasons">{% for x in p.reasons %}<li>{{ x.text }}</li>{% endfor %}</ul>{% endif %}
 {% endif %}
 
 {% if r.rules %}

@@ -1,4 +1,6 @@
-"""Render a Report as Markdown for pasting into documents (pipes in cells escaped)."""
+"""Render a Report as Markdown for pasting into documents. Text from input files is escaped:
+HTML's own characters as entities (a learner id ``<script>`` shows as text in any viewer),
+Markdown's emphasis and code marks and table pipes with a backslash."""
 
 from __future__ import annotations
 
@@ -6,10 +8,18 @@ from typing import Any
 
 from .report import Report
 
+_MARKS = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`",
+                        "[": "\\[", "]": "\\]", "&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+class Bold(str):
+    """A cell the report itself writes in bold (never text from an input file)."""
+
 
 def cell(value: Any) -> str:
     text = "" if value is None else str(value)
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+    text = " ".join(text.translate(_MARKS).split())
+    return f"**{text}**" if isinstance(value, Bold) else text
 
 
 def table(head: list[str], rows: list[list[Any]],
@@ -32,12 +42,13 @@ def render_md(report: Report) -> str:
         out += ["## The pathway", ""]
         rows = [[u["ref"], u["title"], u["level"], u["group"], u["credits"], u["glh"], u["tqt"],
                  "achieved" if u["achieved"] else "to take"] for u in p["unit_details"]]
-        rows.append(["**total**", f"{p['unit_count']} units", "", "", p["credits"], p["glh"],
+        rows.append([Bold("total"), f"{p['unit_count']} units", "", "", p["credits"], p["glh"],
                      p["tqt"], f"new GLH {p['new_glh']}"])
         out += table(["unit", "title", "level", "group", "credits", "GLH", "TQT", "status"], rows,
                      {2, 3, 4, 5, 6})
     else:
         out += [f"No valid pathway: {p['status']}.", ""]
+        out += [f"- {cell(r['text'])}" for r in p.get("reasons", [])] + [""]
     if report.rules:
         out += ["## How the rules of combination are met", ""]
         out += table(["rule", "met?", "figures"],
