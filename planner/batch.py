@@ -482,7 +482,7 @@ def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
 def _reusable(items: Sequence[Item], done: list[dict[str, Any]], path: Path) -> dict[int, dict]:
     """Position -> earlier row kept by ``--resume``: the earlier output must be a prefix of this
     run's (same ids in the same order); its error rows are redone (the file may have been
-    fixed)."""
+    fixed), and so are rows whose qualification is not the request's any more."""
     if len(done) > len(items):
         raise InputError(f"{path} has {len(done)} rows but the requests only {len(items)}: it "
                          "was made from other requests (remove it or leave out --resume)",
@@ -493,7 +493,10 @@ def _reusable(items: Sequence[Item], done: list[dict[str, Any]], path: Path) -> 
             raise InputError(f"{path}: result {i + 1} is for id '{row['id']}' but request "
                              f"{i + 1} (line {item.line}) is '{item.id}': it was made from other "
                              "requests (remove it or leave out --resume)", option="--resume")
-        if row["status"] != "error" and isinstance(item, Request):
+        # a row whose qualification changed is planned again (the other columns of a request
+        # are not in its result, so a change to them under the same id cannot be seen)
+        if row["status"] != "error" and isinstance(item, Request) and \
+                str(row.get("qualification")) == item.qualification:
             keep[i] = row
     return keep
 

@@ -497,3 +497,13 @@ def test_a_resume_that_fails_before_planning_keeps_the_earlier_file(cat, tmp_pat
         run_batch(tmp_path / "r2.csv", tmp_path / "out.csv", workers=1, resume=True)
     assert (tmp_path / "out.csv").read_text() == before
     assert not (tmp_path / "out.csv.tmp").exists()
+
+
+def test_resume_plans_again_a_row_whose_qualification_changed(cat, tmp_path):
+    (tmp_path / "r1.csv").write_text("id,qualification\na,award\nb,award\n")
+    run_batch(tmp_path / "r1.csv", tmp_path / "out.csv", workers=1)
+    (tmp_path / "r2.csv").write_text("id,qualification\na,diploma\nb,award\nc,certificate\n")
+    summary = run_batch(tmp_path / "r2.csv", tmp_path / "out.csv", workers=1, resume=True)
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [r["qualification"] for r in rows] == ["diploma", "award", "certificate"]
+    assert summary.reused == 1
