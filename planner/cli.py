@@ -100,6 +100,11 @@ MinimiseOpt = Annotated[Objective, typer.Option("--minimise", "--minimize", "-m"
                                                 case_sensitive=False)]
 
 
+def one_line(text: str) -> str:
+    """A message on one line, whatever the input held (a CSV cell may hold a line break)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's named errors into one line on stderr and exit code 2."""
 
@@ -108,7 +113,7 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except PlannerError as exc:
-            typer.echo(f"planner: error: {exc}", err=True)
+            typer.echo(one_line(f"planner: error: {exc}"), err=True)
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper

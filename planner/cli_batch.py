@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import CatalogueOpt, TimeLimitOpt, command
+from .cli import CatalogueOpt, TimeLimitOpt, command, one_line
 
 
 class BatchFormat(str, enum.Enum):
@@ -74,7 +74,7 @@ def batch(
                    "command with --resume to plan the rest", err=True)
         raise typer.Exit(130) from None
     for line in summary.bad_rows[:10]:
-        typer.echo(f"planner: warning: {requests}, {line}", err=True)
+        typer.echo(one_line(f"planner: warning: {requests}, {line}"), err=True)
     if len(summary.bad_rows) > 10:
         typer.echo(f"planner: warning: ... and {len(summary.bad_rows) - 10} more bad rows "
                    f"(see the error column of {out})", err=True)

@@ -17,6 +17,7 @@ from .cli import (
     emit,
     exit_code,
     load,
+    one_line,
     solver_config,
 )
 from .objective import Objective
@@ -83,7 +84,7 @@ def cohort(
     result = plan_cohort(cat, q, group, areas_wanted, minimise, solver_config(time_limit),
                          errors=tuple(errors), source=str(learners), strict=strict)
     for e in result.errors:  # the CSV's bad rows and the learners with no pathway of their own
-        typer.echo(f"planner: warning: skipped {e}", err=True)
+        typer.echo(one_line(f"planner: warning: skipped {e}"), err=True)
     emit(result, fmt)
     code = exit_code(result.status)
     raise typer.Exit(code if code or not result.errors else 2)

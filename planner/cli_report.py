@@ -23,6 +23,7 @@ from .cli import (
     command,
     exit_code,
     load,
+    one_line,
     solver_config,
 )
 from .errors import InputError
@@ -93,7 +94,7 @@ def report(
 
         group, errors = read_learners(cohort, cat)
         for e in errors:
-            typer.echo(f"planner: warning: skipped {e}", err=True)
+            typer.echo(one_line(f"planner: warning: skipped {e}"), err=True)
         cohort_result = plan_cohort(cat, q, group, parse_cover(cat, cover), minimise, config,
                                     errors=tuple(errors))
     rep = gather(cat, q, result, audit, cohort=cohort_result, **extra)

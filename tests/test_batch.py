@@ -507,3 +507,11 @@ def test_resume_plans_again_a_row_whose_qualification_changed(cat, tmp_path):
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [r["qualification"] for r in rows] == ["diploma", "award", "certificate"]
     assert summary.reused == 1
+
+
+def test_a_line_break_in_a_cell_keeps_each_warning_on_one_line(run, tmp_path):
+    (tmp_path / "r.csv").write_text('id,qualification\n"b\n2",nosuch\nz,"award\nx"\n')
+    code, _, err = run("batch", tmp_path / "r.csv", "--out", tmp_path / "out.csv")
+    warnings = [x for x in err.splitlines() if x.startswith("planner: warning:")]
+    assert code == 2 and len(warnings) == 2 and len(err.strip().splitlines()) == 3
+    assert "(id 'b\\n2')" in warnings[0]
