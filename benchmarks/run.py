@@ -333,14 +333,9 @@ def machine() -> dict[str, Any]:
     import ortools
     import pandas
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from benchmarks.cohort import cpu_name
+
+    cpu = cpu_name()
     return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "nproc": os.cpu_count(), "usable_cores": usable_cores(), "cpu": cpu,
             "python": platform.python_version(), "ortools": ortools.__version__,

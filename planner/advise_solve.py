@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from .advise import (
-    AXES,
     Alternative,
     Alternatives,
     Comparison,
@@ -154,7 +153,8 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
             notes = []
         return Alternatives(qual, objective, k, differ_by, (), none.status, none,
                             tuple(notes) + none.notes)
-    best = _result(cat, m, objective, found[0].refs, found[0].status).pathway
+    results = [_result(cat, m, objective, s.refs, s.status) for s in found]
+    best = results[0].pathway
     assert best is not None
     notes = list(_notes(m, best, found[0].status)) + notes
     if len(found) < k and proven:
@@ -167,8 +167,7 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
             notes.append(f"only {n} distinct plan{'s exist' if n != 1 else ' exists'} under "
                          "these conditions")
     items = []
-    for i, s in enumerate(found, 1):
-        r = _result(cat, m, objective, s.refs, s.status)
+    for i, r in enumerate(results, 1):
         p = r.pathway
         assert p is not None
         items.append(Alternative(i, r, tuple(sorted(set(p.refs) - set(best.refs))),
@@ -449,7 +448,7 @@ def frontier(cat: Catalogue, qual: Qualification | str, cond: Conditions | None 
         none = solve_plan(cat, qual, cond, Objective(y), clock.config_left())
         return Frontier(qual, x, y, (), none.status, area_ids, none.notes, none)
     best = min(points, key=lambda pt: (pt.y, pt.x)).result.pathway
-    notes = list(_notes(PathwayModel(cat, qual, cond), best, Status.OPTIMAL)) + notes
+    notes = list(_notes(m, best, Status.OPTIMAL)) + notes  # (the x bound changes no note)
     return Frontier(qual, x, y, tuple(points), status, area_ids, tuple(notes))
 
 
@@ -493,4 +492,4 @@ def _axes(m: PathwayModel, x: str, y: str, area_ids: tuple[str, ...], bound: int
     return x_expr
 
 
-__all__ = ["AXES", "alternatives", "compare", "frontier", "progress"]
+__all__ = ["alternatives", "compare", "frontier", "progress"]

@@ -172,9 +172,6 @@ class PathwayModel:
             return
         self.model.add(sum(1 - self.x[r] if r in chosen else self.x[r] for r in pool) >= n)
 
-    def new_units(self) -> cp_model.LinearExprT:
-        return sum(self.x[r] for r in self.new_refs())
-
 
 def fold_lexicographic(terms: list[tuple[list, int]]) -> cp_model.LinearExprT:
     """Fold lexicographic terms into one weighted sum.
