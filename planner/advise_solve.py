@@ -25,7 +25,7 @@ from .advise import (
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
 from .errors import InputError
-from .model import STATUS, PathwayModel, fold_lexicographic, make_solver, solve_in_stages
+from .model import PathwayModel, fold_lexicographic, run_solver, solve_in_stages
 from .results import Pathway, PlanResult, Status
 from .rules import Qualification, short
 from .solve import _notes
@@ -44,11 +44,8 @@ class _Clock:
         left = self.deadline - time.perf_counter()
         return replace(self.config, time_limit=max(left, 0.01))
 
-    def solver(self) -> cp_model.CpSolver | None:
-        left = self.deadline - time.perf_counter()
-        if left <= 0:
-            return None
-        return make_solver(replace(self.config, time_limit=left))
+    def expired(self) -> bool:
+        return self.deadline <= time.perf_counter()
 
 
 @dataclass
@@ -59,13 +56,9 @@ class _Solution:
 
 
 def _solve(m: PathwayModel, clock: _Clock, expr) -> _Solution:
-    solver = clock.solver()
-    if solver is None:
+    if clock.expired():
         return _Solution(Status.UNKNOWN)
-    code = solver.solve(m.model)
-    if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder, not user input
-        raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
-    status = STATUS[code]
+    status, solver = run_solver(m.model, clock.config_left())
     if not status.found:
         return _Solution(status)
     return _Solution(status, m.chosen(solver), int(solver.value(expr)))

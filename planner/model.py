@@ -313,6 +313,16 @@ STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
 
 
+def run_solver(model: cp_model.CpModel,
+               config: SolverConfig) -> tuple[Status, cp_model.CpSolver]:
+    """Solve ``model`` once; the status and the solver (to read values only when one was found)."""
+    solver = make_solver(config)
+    code = solver.solve(model)
+    if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder, not user input
+        raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
+    return STATUS[code], solver
+
+
 @dataclass
 class Staged:
     """What ``solve_in_stages`` found: ``status`` (optimal only when every stage was proven),
@@ -342,11 +352,7 @@ def solve_in_stages(model: cp_model.CpModel, stages: list[cp_model.LinearExprT],
             break
         model.clear_objective()
         model.minimize(expr)
-        solver = make_solver(replace(config, time_limit=left))
-        code = solver.solve(model)
-        if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder
-            raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
-        status = STATUS[code]
+        status, solver = run_solver(model, replace(config, time_limit=left))
         if not status.found:
             if i == 0:
                 out.status = status

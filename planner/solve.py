@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from .catalogue import Catalogue
 from .conditions import Conditions, Objective, SolverConfig
 from .errors import InputError
-from .model import STATUS, PathwayModel, make_solver, solve_in_stages
+from .model import PathwayModel, run_solver, solve_in_stages
 from .results import Pathway, PlanResult, Status
 from .rules import Qualification, short
 
 
 def solve_model(m: PathwayModel, config: SolverConfig) -> tuple[Status, Pathway | None]:
     """Solve a built model; read values only when the solver has a solution."""
-    solver = make_solver(config)
-    code = solver.solve(m.model)
-    if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in a builder, not user input
-        raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
-    status = STATUS[code]
+    status, solver = run_solver(m.model, config)
     if not status.found:
         return status, None
     return status, Pathway.build(m.catalogue, m.qual, m.chosen(solver), m.achieved)
