@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from planner.catalogue import Catalogue  # noqa: E402
-from planner.conditions import Conditions, Objective  # noqa: E402
-from planner.rules import Qualification  # noqa: E402
+from planner.domain.catalogue import Catalogue  # noqa: E402
+from planner.domain.conditions import Conditions, Objective  # noqa: E402
+from planner.domain.rules import Qualification  # noqa: E402
 from tests.exact import exact_plan  # noqa: E402
 
 

@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-from planner.catalogue import load_catalogue
-from planner.cohort import Learner
-from planner.cohort_model import plan_cohort
-from planner.conditions import SolverConfig
+from planner.domain.catalogue import load_catalogue
+from planner.domain.conditions import SolverConfig
+from planner.questions.cohort import plan_cohort
+from planner.results.cohort import Learner
 
 TIME_LIMIT = 60.0
 LEARNERS = 30
@@ -71,8 +71,8 @@ def bench_cohort(time_limit: float = TIME_LIMIT, runs: int = 1, cover=COVER) -> 
 
 def _single_plans(cat, learners: list[Learner], cover) -> float:
     """Seconds to plan every learner alone, with the same conditions."""
-    from planner.conditions import parse_cover
-    from planner.solve import plan
+    from planner.domain.conditions import parse_cover
+    from planner.questions.plan import plan
 
     wanted = parse_cover(cat, list(cover))
     start = time.perf_counter()

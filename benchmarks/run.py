@@ -45,7 +45,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.baseline import baseline_plan  # noqa: E402
-from planner.batch import (  # noqa: E402
+from planner.domain.catalogue import load_catalogue  # noqa: E402
+from planner.domain.conditions import SolverConfig  # noqa: E402
+from planner.domain.validate import check_conditions, is_valid  # noqa: E402
+from planner.io.batch import (  # noqa: E402
     Request,
     random_requests,
     read_requests,
@@ -54,10 +57,7 @@ from planner.batch import (  # noqa: E402
     usable_cores,
     write_requests,
 )
-from planner.catalogue import load_catalogue  # noqa: E402
-from planner.conditions import SolverConfig  # noqa: E402
-from planner.solve import plan  # noqa: E402
-from planner.validate import check_conditions, is_valid  # noqa: E402
+from planner.questions.plan import plan  # noqa: E402
 
 PLAN_MS = 20.0       # one plan in process, median, every qualification
 CLI_RATIO = 1.5      # CLI wall time for one plan / bare import of ortools and pandas
@@ -145,7 +145,7 @@ def walls(cmds: list[list[str]], repeats: int) -> list[float]:
 
 
 def imports_ortools(args: list[str]) -> bool:
-    code = ("import sys\nfrom planner.cli import app\ntry:\n"
+    code = ("import sys\nfrom planner.cli.app import app\ntry:\n"
             f"    app({args!r}, prog_name='planner')\n"
             "except SystemExit:\n    pass\nprint('ortools' in sys.modules, file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

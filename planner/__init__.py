@@ -14,9 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalogue import Catalogue, load_catalogue
-from .conditions import Conditions, Objective, SolverConfig
-from .errors import CatalogueError, InfeasibleError, InputError, PlannerError, RuleError
+from planner.domain.catalogue import Catalogue, load_catalogue
+from planner.domain.conditions import Conditions, Objective, SolverConfig
+from planner.domain.errors import (
+    CatalogueError,
+    InfeasibleError,
+    InputError,
+    PlannerError,
+    RuleError,
+)
 
 __all__ = ["Catalogue", "CatalogueError", "Conditions", "InfeasibleError", "InputError",
            "Objective", "PlannerError", "RuleError", "SolverConfig", "load_catalogue", "plan"]
@@ -24,7 +30,7 @@ __version__ = "0.1.0"
 
 
 def plan(*args: Any, **kwargs: Any):
-    """See ``planner.solve.plan``."""
-    from .solve import plan as _plan
+    """See ``planner.questions.plan.plan``."""
+    from planner.questions.plan import plan as _plan
 
     return _plan(*args, **kwargs)

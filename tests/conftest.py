@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/exact.py, tests/helpers
 
-from planner.catalogue import load_catalogue  # noqa: E402
+from planner.domain.catalogue import load_catalogue  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "catalogue"
@@ -32,7 +32,7 @@ def run():
     """Run the CLI in-process; returns (exit code, stdout, stderr)."""
     from typer.testing import CliRunner
 
-    from planner.cli import app
+    from planner.cli.app import app
 
     runner = CliRunner()
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planner.catalogue import Catalogue
-from planner.conditions import Conditions, Objective
-from planner.rules import (
+from planner.domain.catalogue import Catalogue
+from planner.domain.conditions import Conditions, Objective
+from planner.domain.rules import (
     AllowedUnits,
     Barred,
     CreditBounds,

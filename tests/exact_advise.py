@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import itertools
 
-from planner.catalogue import Catalogue
-from planner.conditions import Conditions, Objective
-from planner.rules import Qualification
-from planner.validate import check_conditions, is_valid
+from planner.domain.catalogue import Catalogue
+from planner.domain.conditions import Conditions, Objective
+from planner.domain.rules import Qualification
+from planner.domain.validate import check_conditions, is_valid
 
 
 def valid_sets(cat: Catalogue, qual: Qualification, cond: Conditions, pool) -> list[frozenset]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planner.catalogue import Catalogue
-from planner.conditions import Objective
-from planner.rules import (
+from planner.domain.catalogue import Catalogue
+from planner.domain.conditions import Objective
+from planner.domain.rules import (
     Barred,
     CreditBounds,
     GroupCredits,

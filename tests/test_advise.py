@@ -12,12 +12,12 @@ import pytest
 from exact import exact_plan
 from exact_advise import k_best, pareto, staged
 
-from planner.advise_solve import alternatives, compare, frontier, progress
-from planner.conditions import Conditions, Objective
-from planner.errors import InputError
-from planner.results import Status
-from planner.solve import plan
-from planner.validate import check_conditions, is_valid
+from planner.domain.conditions import Conditions, Objective
+from planner.domain.errors import InputError
+from planner.domain.validate import check_conditions, is_valid
+from planner.questions.advise import alternatives, compare, frontier, progress
+from planner.questions.plan import plan
+from planner.results.plan import Status
 
 QUALS = ["award", "certificate", "diploma", "extended-diploma"]
 
@@ -262,7 +262,7 @@ def test_diploma_frontier_shows_the_trade_off(cat):
 def test_frontier_png_and_svg_are_real_images(cat, tmp_path):
     from PIL import Image
 
-    from planner.plot import frontier_svg, plot_frontier
+    from planner.render.plot import frontier_svg, plot_frontier
 
     fr = frontier(cat, "diploma")
     png = plot_frontier(fr, tmp_path / "d.png")
@@ -282,7 +282,7 @@ def test_frontier_png_and_svg_are_real_images(cat, tmp_path):
 
 
 def test_bad_plot_file_is_an_input_error(cat, tmp_path):
-    from planner.plot import plot_frontier
+    from planner.render.plot import plot_frontier
 
     fr = frontier(cat, "award")
     with pytest.raises(InputError, match="--plot"):

@@ -10,10 +10,10 @@ from exact import exact_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.conditions import Conditions, Objective, parse_cover, parse_gaps
-from planner.errors import CatalogueError, InputError
-from planner.solve import plan
-from planner.validate import is_valid
+from planner.domain.conditions import Conditions, Objective, parse_cover, parse_gaps
+from planner.domain.errors import CatalogueError, InputError
+from planner.domain.validate import is_valid
+from planner.questions.plan import plan
 
 AREAS = ["people", "self", "direction", "change", "results", "resources"]
 
@@ -47,7 +47,7 @@ def test_unknown_area_is_a_one_line_error_listing_valid_ones(run):
 
 
 def test_unknown_area_in_the_data_file_names_file_and_line(tmp_catalogue):
-    from planner.catalogue import load_catalogue
+    from planner.domain.catalogue import load_catalogue
 
     path = tmp_catalogue / "unit_areas.csv"
     lines = path.read_text().splitlines()
@@ -250,8 +250,8 @@ def test_an_objective_too_wide_is_an_input_error_not_an_overflow(cat):
     make the objective too wide for CP-SAT to prove exactly: the library says so as an
     InputError naming --gaps, in plan (which solves the gaps as a stage of their own) and in
     alternatives (which folds them into one objective)."""
-    from planner.advise_solve import alternatives
-    from planner.solve import plan
+    from planner.questions.advise import alternatives
+    from planner.questions.plan import plan
 
     cond = Conditions(gaps=(("people", 10**17), ("results", 10**17)))
     with pytest.raises(InputError, match="--gaps: .*too wide"):

@@ -13,11 +13,11 @@ from exact_audit import completion_cost, exact_completion, spec_check, spec_refu
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.audit import check, resolve_set
-from planner.conditions import Objective
-from planner.errors import InputError
-from planner.results import Status
-from planner.validate import is_valid
+from planner.domain.conditions import Objective
+from planner.domain.errors import InputError
+from planner.domain.validate import is_valid
+from planner.questions.check import check, resolve_set
+from planner.results.plan import Status
 
 QUALS = ["award", "certificate", "diploma", "extended-diploma"]
 DATES = [None, dt.date(2019, 3, 1), dt.date(2020, 7, 1), dt.date(2024, 9, 1)]
@@ -325,7 +325,7 @@ def test_readme_examples_of_check_and_reasons_are_real(run):
 def test_hard_completion_is_proven_optimal_quickly(cat):
     """This Extended Diploma set was never proven optimal at CP-SAT's default linearization (over
     20 s); the completion solves with the full linear relaxation and proves it well within 5 s."""
-    from planner.conditions import SolverConfig
+    from planner.domain.conditions import SolverConfig
 
     refs = resolve_set(cat, "300 315 301 302 303 304 306 405 307".split())
     r = check(cat, "extended-diploma", refs, objective="tqt",

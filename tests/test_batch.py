@@ -7,11 +7,17 @@ import json
 
 import pytest
 
-from planner import batch
-from planner.batch import RESULT_COLUMNS, random_requests, read_requests, run_batch, write_requests
-from planner.conditions import Conditions, SolverConfig
-from planner.solve import plan
-from planner.validate import check_conditions, is_valid
+from planner.domain.conditions import Conditions, SolverConfig
+from planner.domain.validate import check_conditions, is_valid
+from planner.io import batch
+from planner.io.batch import (
+    RESULT_COLUMNS,
+    random_requests,
+    read_requests,
+    run_batch,
+    write_requests,
+)
+from planner.questions.plan import plan
 
 HEADER = "id,qualification,objective,achieved,include,exclude,glh_max,registered\n"
 
@@ -281,7 +287,7 @@ def test_a_failing_plan_stays_in_its_row(cat, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise OverflowError("too wide")
 
-    monkeypatch.setattr("planner.solve.plan", boom)
+    monkeypatch.setattr("planner.questions.plan.plan", boom)
     summary = run_batch(tmp_path / "r.csv", tmp_path / "p.csv", workers=1)
     rows = read_csv_rows(tmp_path / "p.csv")
     assert [r["status"] for r in rows] == ["error", "error"]
@@ -479,7 +485,7 @@ def test_out_of_range_numbers_are_bad_rows_not_a_stopped_run(cat, tmp_path):
 def test_a_resume_that_fails_before_planning_keeps_the_earlier_file(cat, tmp_path, monkeypatch):
     """Rows kept by --resume after the first row to plan must not vanish when the engine fails
     before it plans anything (here: every plan raises)."""
-    import planner.batch as batch
+    import planner.io.batch as batch
 
     (tmp_path / "r1.csv").write_text("id,qualification\na,award\nb,nosuch\nc,certificate\n"
                                      "d,diploma\n")

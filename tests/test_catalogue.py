@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.catalogue import load_catalogue
-from planner.errors import CatalogueError, RuleError
+from planner.domain.catalogue import load_catalogue
+from planner.domain.errors import CatalogueError, RuleError
 
 SPECS = Path(__file__).resolve().parents[2] / "shared" / "specs"
 
@@ -171,7 +171,7 @@ def test_a_fifth_qualification_is_data_only(tmp_catalogue, cat):
         "order = 1", "order = 5").replace("600/5851/1", "000/0000/0").replace(
         "min = 5\nmax = 12", "min = 6\nmax = 8")
     (tmp_catalogue / "qualifications/mini.toml").write_text(text)
-    from planner.solve import plan
+    from planner.questions.plan import plan
 
     c2 = load_catalogue(tmp_catalogue)
     r = plan(c2, "mini")

@@ -124,7 +124,7 @@ def test_rules_in_words(run):
 def test_every_command_has_help_with_an_example(run):
     import typer.main
 
-    from planner.cli import app
+    from planner.cli.app import app
 
     group = typer.main.get_command(app)
     assert group.commands

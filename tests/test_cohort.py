@@ -12,13 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalogue import load_catalogue
-from planner.cohort import Learner, read_learners
-from planner.cohort_model import plan_cohort
-from planner.conditions import SolverConfig
-from planner.errors import InputError
-from planner.results import Status
-from planner.validate import is_valid
+from planner.domain.catalogue import load_catalogue
+from planner.domain.conditions import SolverConfig
+from planner.domain.errors import InputError
+from planner.domain.validate import is_valid
+from planner.io.learners import read_learners
+from planner.questions.cohort import plan_cohort
+from planner.results.cohort import Learner
+from planner.results.plan import Status
 
 # -- a small catalogue where brute force over every delivery set is cheap ----------------------
 

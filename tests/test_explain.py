@@ -14,11 +14,11 @@ from exact import exact_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.conditions import Conditions
-from planner.explain import MAX_REASONS, explain_infeasible, find_conflicts, relax
-from planner.results import Status
-from planner.rules import AllowedUnits
-from planner.solve import plan
+from planner.domain.conditions import Conditions
+from planner.domain.rules import AllowedUnits
+from planner.questions.plan import plan
+from planner.results.plan import Status
+from planner.solver.explain import MAX_REASONS, explain_infeasible, find_conflicts, relax
 
 QUALS = ["award", "certificate", "diploma", "extended-diploma"]
 SUPERSEDED = ["8605-339", "8605-340", "8605-530", "8605-359", "8605-361", "8605-550"]
@@ -276,7 +276,7 @@ def test_same_question_same_reasons(cat):
 
 
 def test_a_cut_short_enumeration_says_so(cat, monkeypatch):
-    import planner.explain as explain
+    import planner.solver.explain as explain
 
     monkeypatch.setattr(explain, "MAX_ROUNDS", 1)
     cond = Conditions.from_user(cat, include=["501", "502", "503"])

@@ -10,11 +10,11 @@ from exact import exact_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.conditions import Conditions, Objective
-from planner.errors import InputError
-from planner.results import Status
-from planner.solve import plan
-from planner.validate import check_conditions, is_valid
+from planner.domain.conditions import Conditions, Objective
+from planner.domain.errors import InputError
+from planner.domain.validate import check_conditions, is_valid
+from planner.questions.plan import plan
+from planner.results.plan import Status
 
 QUALS = ["award", "certificate", "diploma", "extended-diploma"]
 DATES = [None, dt.date(2019, 3, 1), dt.date(2020, 6, 30), dt.date(2020, 7, 1),
@@ -134,7 +134,7 @@ def test_same_question_same_answer(cat):
 
 
 def test_time_limit_reports_honestly(cat):
-    from planner.conditions import SolverConfig
+    from planner.domain.conditions import SolverConfig
 
     r = plan(cat, "extended-diploma", config=SolverConfig(time_limit=0.000001))
     assert r.status in (Status.OPTIMAL, Status.FEASIBLE, Status.UNKNOWN)

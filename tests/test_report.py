@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.catalogue import load_catalogue
-from planner.validate import is_valid
+from planner.domain.catalogue import load_catalogue
+from planner.domain.validate import is_valid
 
 NASTY = '<script>alert("x")</script> | pipe'
 
@@ -116,8 +116,8 @@ def test_unwritable_out_is_one_line_error(run, tmp_path):
 
 def test_advisers_sections_carry_the_real_figures(run, tmp_path, cat):
     """Alternatives, comparison and frontier chart in both formats, with the advisers' figures."""
-    from planner.advise_solve import alternatives, compare, frontier
-    from planner.conditions import Conditions
+    from planner.domain.conditions import Conditions
+    from planner.questions.advise import alternatives, compare, frontier
 
     html_out, md_out = tmp_path / "r.html", tmp_path / "r.md"
     for out in (html_out, md_out):

@@ -32,7 +32,7 @@ def chromium(tmp_path, *args: str) -> subprocess.CompletedProcess:
 def page(tmp_path_factory):
     from typer.testing import CliRunner
 
-    from planner.cli import app
+    from planner.cli.app import app
 
     tmp = tmp_path_factory.mktemp("browser")
     csv = tmp / "learners.csv"
@@ -70,9 +70,9 @@ def test_rendered_dom_has_figures_and_no_errors(page):
         assert ref in dom
     assert "&lt;script&gt;" in dom  # the learner id shows as text
     assert 'id="comparison"' in dom and 'id="alternatives"' in dom
-    from planner.advise_solve import frontier
-    from planner.catalogue import load_catalogue
-    from planner.conditions import Conditions
+    from planner.domain.catalogue import load_catalogue
+    from planner.domain.conditions import Conditions
+    from planner.questions.advise import frontier
 
     cat = load_catalogue()
     fr = frontier(cat, "diploma", Conditions(achieved=("8605-404", "8605-425")))

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planner.validate import check_rules, is_valid, unit_problems
+from planner.domain.validate import check_rules, is_valid, unit_problems
 
 EARLY, LATE = dt.date(2019, 6, 30), dt.date(2021, 1, 1)
 

@@ -11,7 +11,7 @@ import pytest
 
 PROBE = """
 import json, sys
-from planner.cli import app
+from planner.cli.app import app
 try:
     app(sys.argv[1:], prog_name="planner")
 except SystemExit as exc:
@@ -49,7 +49,7 @@ def test_the_probe_sees_the_solver_when_a_command_solves():
 
 
 def test_planner_batch_module_imports_no_solver():
-    code = ("import sys, planner.batch, planner.cli_batch; "
+    code = ("import sys, planner.io.batch, planner.cli.batch; "
             "print(any(m.split('.')[0] in ('ortools', 'distributed', 'tqdm') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)

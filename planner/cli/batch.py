@@ -1,0 +1,105 @@
+"""``planner batch``: plan a CSV of requests on every core (or a Dask cluster).
+
+Imported by ``planner.cli`` at start-up, so it imports neither the solver nor pandas: the work
+is done by ``planner.io.batch``, imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli.common import CatalogueOpt, Commands, TimeLimitOpt, one_line
+
+
+class BatchFormat(str, enum.Enum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+class Engine(str, enum.Enum):
+    LOCAL = "local"
+    DASK = "dask"
+
+commands = Commands()
+
+
+@commands("batch")
+def batch(
+    requests: Annotated[Path, typer.Argument(
+        metavar="REQUESTS.CSV", show_default=False,
+        help="CSV with a header: id and qualification (required), objective, achieved, include, "
+             "exclude, glh_max, registered; units separated by spaces or commas.")],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", show_default=False, metavar="FILE",
+        help="Where to write one result row per request (.csv or .jsonl).")],
+    fmt: Annotated[BatchFormat | None, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="Output format (default: from the --out suffix).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1, help="Worker processes (default: every core).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Keep the complete rows of an earlier, interrupted run in --out and "
+                         "plan only the rest.")] = False,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", case_sensitive=False, help="local: a pool of processes on this machine; "
+        "dask: a Dask cluster (pip install 'ilm-planner[dask]').")] = Engine.LOCAL,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler to use, e.g. "
+        "tcp://10.0.0.5:8786 (default with --engine dask: a local cluster).")] = None,
+    time_limit: TimeLimitOpt = 10.0,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Plan many learners at once: one request per CSV row, one result row per request, in the
+    same order, using every core.
+
+    Result columns: id, qualification, status, units, credits, group2_credits, glh, tqt, new_glh,
+    new_tqt, error. A bad row becomes a row with status 'error' and its reason; the others are
+    planned all the same. Exit code 0 when every row has a pathway, 1 when some request has none,
+    2 when some row is bad (the output file is complete in every case).
+
+    Example: planner batch learners.csv --out plans.csv --workers 4
+    """
+    from planner.io.batch import run_batch
+
+    bar = _progress if sys.stderr.isatty() else None
+    try:
+        summary = run_batch(requests, out, fmt=fmt.value if fmt else None, workers=workers,
+                            resume=resume, engine=engine.value, scheduler=scheduler,
+                            time_limit=time_limit, catalogue_root=catalogue, progress=bar)
+    except KeyboardInterrupt:
+        typer.echo(f"\nplanner: interrupted: the complete rows are in {out}; run the same "
+                   "command with --resume to plan the rest", err=True)
+        raise typer.Exit(130) from None
+    for line in summary.bad_rows[:10]:
+        typer.echo(one_line(f"planner: warning: {requests}, {line}"), err=True)
+    if len(summary.bad_rows) > 10:
+        typer.echo(f"planner: warning: ... and {len(summary.bad_rows) - 10} more bad rows "
+                   f"(see the error column of {out})", err=True)
+    rate = summary.planned / summary.seconds if summary.seconds else 0.0
+    kept = f", {summary.reused} kept from the earlier run" if summary.reused else ""
+    distinct = (f" ({summary.solved} distinct questions)"
+                if summary.solved != summary.planned else "")
+    typer.echo(f"planner: {summary.total} requests -> {out}: {summary.found} with a pathway, "
+               f"{summary.no_pathway} without, {summary.errors} bad{kept}; planned "
+               f"{summary.planned}{distinct} in {summary.seconds:.1f} s ({rate:.0f}/s, "
+               f"{summary.workers} {summary.engine} workers)", err=True)
+    raise typer.Exit(summary.exit_code)
+
+
+def _progress(total: int):
+    """A progress bar on stderr (only when stderr is a terminal)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="plan", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def tick(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return tick

@@ -1,0 +1,129 @@
+"""What every command shares: exit codes, option types declared once, error handling, and the
+steps from typed words to library calls and back (load, build the question, render)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from planner.domain.errors import PlannerError
+from planner.domain.objective import Objective
+from planner.render.core import Format
+
+EXIT_OK, EXIT_NONE, EXIT_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
+
+# -- options shared by every command ----------------------------------------------------------
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.",
+                                           case_sensitive=False)]
+CatalogueOpt = Annotated[Path | None, typer.Option(
+    "--catalogue", help="Catalogue folder (default: the bundled one).", envvar="PLANNER_CATALOGUE",
+    exists=True, file_okay=False, dir_okay=True)]
+QualArg = Annotated[str, typer.Argument(
+    metavar="QUALIFICATION", help="Qualification: award, certificate, diploma, extended-diploma, "
+    "or its accreditation number such as 600/5931/X.", show_default=False)]
+
+# -- options shared by every command that plans -----------------------------------------------
+UnitsOpt = list[str] | None
+IncludeOpt = Annotated[UnitsOpt, typer.Option("--include", "-i", help="Unit that must be in the "
+                       "pathway (404 or 8605-404); repeat or give a comma list.")]
+ExcludeOpt = Annotated[UnitsOpt, typer.Option("--exclude", "-x", help="Unit to leave out; repeat "
+                       "or give a comma list.")]
+AchievedOpt = Annotated[UnitsOpt, typer.Option("--achieved", "-a", help="Unit already achieved: "
+                        "counted if the rules allow, adds no new hours; repeat or comma list.")]
+GlhMaxOpt = Annotated[int | None, typer.Option("--glh-max", min=0, max=1_000_000,
+                                               help="Ceiling on new GLH.")]
+MaxUnitsOpt = Annotated[int | None, typer.Option("--max-units", min=0, max=1_000_000,
+                                                 help="At most this "
+                        "many units in the pathway (achieved units included).")]
+RegisteredOpt = Annotated[str | None, typer.Option("--registered", metavar="YYYY-MM-DD",
+                          help="Registration date (default: today, a new learner); decides "
+                               "whether superseded units may be claimed.")]
+CoverOpt = Annotated[UnitsOpt, typer.Option("--cover", metavar="AREA[=N]", help="Cover a skill "
+                     "area with at least one unit, or with at least N credits; repeat.")]
+GapsOpt = Annotated[UnitsOpt, typer.Option("--gaps", metavar="AREA=W,...", help="Skills gaps "
+                    "to close: first maximise the total weight of the areas covered by at least "
+                    "one unit, then minimise the usual cost; repeat or comma list.")]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.01, help="Solver time limit "
+                         "in seconds; when hit, the best pathway so far is shown as 'feasible'.")]
+
+
+
+
+MinimiseOpt = Annotated[Objective, typer.Option("--minimise", "--minimize", "-m",
+                                                help="What to minimise: new GLH or new TQT.",
+                                                case_sensitive=False)]
+
+
+def one_line(text: str) -> str:
+    """A message on one line, whatever the input held (a CSV cell may hold a line break)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's named errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PlannerError as exc:
+            typer.echo(one_line(f"planner: error: {exc}"), err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+
+    return wrapper
+
+
+class Commands:
+    """One command group's commands: ``commands = Commands()``, then ``@commands("name")`` on
+    each. ``planner.cli.app`` merges every group into the one app; no command module imports it.
+    """
+
+    def __init__(self) -> None:
+        self.typer = typer.Typer()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
+        """``typer.command`` with the error handling every command needs."""
+
+        def deco(fn: Callable[..., Any]) -> Any:
+            return self.typer.command(*args, **kwargs)(handles_errors(fn))
+
+        return deco
+
+
+def load(catalogue: Path | None):
+    from planner.domain.catalogue import load_catalogue
+
+    return load_catalogue(catalogue)
+
+
+def emit(result: Any, fmt: Format) -> None:
+    from planner.render.core import render
+
+    typer.echo(render(result, fmt))
+
+
+def build_conditions(cat, include=None, exclude=None, achieved=None, glh_max=None,
+                     max_units=None, registered=None, cover=None, gaps=None):
+    from planner.domain.conditions import Conditions
+
+    return Conditions.from_user(cat, include=include, exclude=exclude, achieved=achieved,
+                                glh_max=glh_max, max_units=max_units, registered=registered,
+                                cover=cover, gaps=gaps)
+
+
+def solver_config(time_limit: float):
+    from planner.domain.conditions import SolverConfig
+
+    return SolverConfig(time_limit=time_limit)
+
+
+def exit_code(status) -> int:
+    from planner.results.plan import Status
+
+    if status.found:
+        return EXIT_OK
+    return EXIT_NONE if status is Status.INFEASIBLE else EXIT_TIMEOUT

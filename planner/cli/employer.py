@@ -1,0 +1,92 @@
+"""``planner areas`` and ``planner cohort``: skill areas and one programme for a group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli.common import (
+    CatalogueOpt,
+    Commands,
+    CoverOpt,
+    FormatOpt,
+    MinimiseOpt,
+    TimeLimitOpt,
+    emit,
+    exit_code,
+    load,
+    one_line,
+    solver_config,
+)
+from planner.domain.objective import Objective
+from planner.render.core import Format
+
+commands = Commands()
+
+
+@commands("areas")
+def areas(
+    qualification: Annotated[str | None, typer.Argument(
+        metavar="[QUALIFICATION]", show_default=False,
+        help="Only the units this qualification allows (default: every unit).")] = None,
+    fmt: FormatOpt = Format.TABLE,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """List the six skill areas with their units, credits and GLH (the project's own tagging
+    from unit titles, not the awarding body's).
+
+    Example: planner areas diploma
+    """
+    from planner.questions.areas import area_list
+
+    cat = load(catalogue)
+    q = cat.qualification(qualification, "QUALIFICATION") if qualification else None
+    if cat.areas.empty:
+        from planner.domain.errors import InputError
+
+        raise InputError("this catalogue has no skill areas (areas.csv)", option="--catalogue")
+    emit(area_list(cat, q), fmt)
+
+
+@commands("cohort")
+def cohort(
+    qualification: Annotated[str, typer.Argument(metavar="QUALIFICATION", show_default=False,
+                             help="Qualification: award, certificate, diploma, ...")],
+    learners: Annotated[Path, typer.Argument(
+        metavar="LEARNERS.CSV", show_default=False,
+        help="CSV with a header: id (required), achieved, registered, include, exclude; units "
+             "separated by spaces or commas.")],
+    cover: CoverOpt = None,
+    minimise: MinimiseOpt = Objective.GLH,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row instead "
+                      "of skipping it.")] = False,
+    time_limit: TimeLimitOpt = 30.0,
+    fmt: FormatOpt = Format.TABLE,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """One programme for a group: every learner gets a valid pathway, units are delivered once
+    as shared sessions, total delivery GLH is minimised, then each learner's new GLH.
+
+    Bad rows, and learners with no valid pathway of their own, are reported with their line
+    number and skipped (exit code 2 after the answer is printed); --strict makes the first one
+    fatal.
+
+    Example: planner cohort diploma managers.csv --cover people --cover results=6
+    """
+    from planner.domain.conditions import parse_cover
+    from planner.io.learners import read_learners
+    from planner.questions.cohort import plan_cohort
+
+    cat = load(catalogue)
+    q = cat.qualification(qualification, "QUALIFICATION")
+    areas_wanted = parse_cover(cat, cover)
+    group, errors = read_learners(learners, cat, strict=strict)
+    result = plan_cohort(cat, q, group, areas_wanted, minimise, solver_config(time_limit),
+                         errors=tuple(errors), source=str(learners), strict=strict)
+    for e in result.errors:  # the CSV's bad rows and the learners with no pathway of their own
+        typer.echo(one_line(f"planner: warning: skipped {e}"), err=True)
+    emit(result, fmt)
+    code = exit_code(result.status)
+    raise typer.Exit(code if code or not result.errors else 2)

@@ -1,0 +1,141 @@
+"""A user's question: the objective, their own conditions, and the solver's configuration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from planner.domain.catalogue import Catalogue
+from planner.domain.errors import InputError
+from planner.domain.objective import Objective
+
+__all__ = ["Conditions", "Objective", "SolverConfig"]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The learner's own conditions, with unit refs already resolved (see ``from_user``).
+
+    ``achieved`` units are optional and free: they count toward the rules when the pathway claims
+    them, and add no new GLH or TQT. ``registered`` of None means today (a new learner).
+    ``cover`` holds (area id, credits): at least that many credits in the area, or, with 0 credits,
+    at least one unit in it. ``max_units`` counts every unit the pathway counts, achieved included.
+    ``gaps`` holds (area id, weight): skills gaps to close. An area is *covered* when the pathway
+    counts at least one unit tagged with it (achieved units included); the planner first
+    maximises the sum of the weights of the covered areas, then minimises the usual cost.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    achieved: tuple[str, ...] = ()
+    glh_max: int | None = None
+    max_units: int | None = None
+    registered: dt.date | None = None
+    cover: tuple[tuple[str, int], ...] = ()
+    gaps: tuple[tuple[str, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        both = sorted(set(self.include) & set(self.exclude))
+        if both:
+            raise InputError(f"unit {both[0]} is both included and excluded", option="--exclude")
+        for name in ("glh_max", "max_units"):
+            v = getattr(self, name)
+            if v is not None and not 0 <= v <= 1_000_000:
+                raise InputError(f"must be a whole number from 0 to 1000000, got {v}",
+                                 option="--" + name.replace("_", "-"))
+
+    @property
+    def registration_date(self) -> dt.date:
+        return self.registered or dt.date.today()
+
+    @classmethod
+    def from_user(cls, catalogue: Catalogue, *, include=(), exclude=(), achieved=(),
+                  glh_max: int | None = None, max_units: int | None = None,
+                  registered: str | dt.date | None = None, cover=(), gaps=()) -> Conditions:
+        """Build from what a user typed: units as '404' or '8605-404', lists separated by commas
+        or spaces, dates as YYYY-MM-DD, areas as 'AREA' or 'AREA=N'."""
+        return cls(
+            include=catalogue.resolve_units(include, "--include"),
+            exclude=catalogue.resolve_units(exclude, "--exclude"),
+            achieved=catalogue.resolve_units(achieved, "--achieved"),
+            glh_max=glh_max, max_units=max_units,
+            registered=parse_date(registered, "--registered"),
+            cover=parse_cover(catalogue, cover),
+            gaps=parse_gaps(catalogue, gaps),
+        )
+
+
+def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"'{text}' is not a date YYYY-MM-DD", option=option) from None
+
+
+MAX_GAP_WEIGHT = 1000  # weights are relative; a bound keeps the folded objective in 64 bits
+
+
+def whole_number(text: str) -> bool:
+    """ASCII digits only ('²'.isdigit() is true, but int('²') fails)."""
+    return re.fullmatch(r"[0-9]+", text.strip()) is not None
+
+
+def parse_cover(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
+    """'AREA' or 'AREA=N' (repeatable, comma lists) -> sorted (area id, credits); a bare AREA
+    has 0 credits (at least one unit). N is at most the credits of every unit of the catalogue
+    together: more could never be met, and would overflow the solver's integers."""
+    out: dict[str, int] = {}
+    most = sum(f.credits for f in catalogue.facts.values())
+    for item in items or ():
+        for part in str(item).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            name, _, n = part.partition("=")
+            credits = 0
+            if n.strip():
+                if not whole_number(n) or int(n) > most:
+                    raise InputError(f"'{part}': credits after '=' must be a whole number from 0 "
+                                     f"to {most} (every unit of the catalogue together)",
+                                     option="--cover")
+                credits = int(n)
+            area = catalogue.area(name.strip(), "--cover")
+            out[area] = max(out.get(area, 0), credits)
+    return tuple(sorted(out.items()))
+
+
+def parse_gaps(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
+    """'AREA=weight,...' (repeatable) -> sorted (area id, weight); a bare AREA has weight 1.
+    Weights are whole numbers from 1 to ``MAX_GAP_WEIGHT``."""
+    out: dict[str, int] = {}
+    for item in items or ():
+        for part in str(item).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            name, _, w = part.partition("=")
+            weight = 1
+            if w.strip():
+                if not whole_number(w) or not 1 <= int(w) <= MAX_GAP_WEIGHT:
+                    raise InputError(f"'{part}': the weight after '=' must be a whole number "
+                                     f"from 1 to {MAX_GAP_WEIGHT}", option="--gaps")
+                weight = int(w)
+            area = catalogue.area(name.strip(), "--gaps")
+            out[area] = max(out.get(area, 0), weight)
+    return tuple(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    """How CP-SAT runs. One worker and a fixed seed make every answer reproducible."""
+
+    time_limit: float = 10.0
+    workers: int = 1
+    seed: int = 0
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,704 @@
+"""Batch planning: one request per CSV row, one result row per request, on every core.
+
+The requests CSV has a header naming its columns among ``id, qualification, objective, achieved,
+include, exclude, glh_max, registered`` (only ``id`` and ``qualification`` are required). Units are
+separated by spaces or commas and written as ``404`` or ``8605-404``; ``objective`` is ``glh`` (the
+default) or ``tqt``; ``glh_max`` a whole number; ``registered`` a date YYYY-MM-DD.
+
+The whole file is read and checked first. A fault of the file itself (it cannot be read, is empty,
+lacks a required column, names a column twice or an unknown one, has a quote that is never closed)
+is an ``InputError`` and nothing is planned. A fault of one row (unknown qualification, unit or
+objective, a bad number or date, a missing or duplicate id, more cells than the header) becomes
+that row's result with status ``error`` and the reason with its line number; the other rows are
+planned all the same.
+
+Each distinct question among the good rows is one ``planner.questions.plan.plan`` call, exactly as
+``planner plan`` would make it (rows asking the same question share its answer), run by a pool of
+worker processes (``local`` engine) or on a Dask cluster (``dask`` engine). Every worker holds the
+catalogue once. Results come back in input order and are written (and flushed) as they arrive, so
+an interrupted run leaves a file of complete rows that ``resume=True`` picks up.
+
+This module does not import the solver (ortools) or Dask at import time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.domain.conditions import Conditions, SolverConfig, parse_date, whole_number
+from planner.domain.errors import InputError, PlannerError
+from planner.domain.objective import Objective
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.domain.catalogue import Catalogue
+    from planner.results.plan import PlanResult
+
+COLUMNS = ("id", "qualification", "objective", "achieved", "include", "exclude", "glh_max",
+           "registered")
+REQUIRED = ("id", "qualification")
+RESULT_COLUMNS = ("id", "qualification", "status", "units", "credits", "group2_credits", "glh",
+                  "tqt", "new_glh", "new_tqt", "error")
+_NUMBERS = ("credits", "group2_credits", "glh", "tqt", "new_glh", "new_tqt")
+FORMATS = ("csv", "jsonl")
+ENGINES = ("local", "dask")
+DASK_HINT = "pip install 'ilm-planner[dask]'"
+DASK_CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler
+
+
+# -- requests -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Request:
+    """One good row: a ``plan`` question. ``line`` is where its record starts in the file."""
+
+    id: str
+    line: int
+    qualification: str  # the qualification's slug
+    objective: Objective
+    conditions: Conditions
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """One bad row: where it is and what was wrong. Its result is an ``error`` row."""
+
+    id: str
+    line: int
+    qualification: str
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", field '{self.field}'" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+Item = Request | BadRow
+
+
+class _Bad(Exception):
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def read_requests(path: str | Path, catalogue: Catalogue) -> list[Item]:
+    """Read and check a requests CSV: one ``Request`` or ``BadRow`` per record, in file order.
+
+    Raises ``InputError`` (option ``REQUESTS``) when the file itself is unusable."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start})", option="REQUESTS") \
+            from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})", option="REQUESTS") \
+            from None
+    records = _records(text, name)
+    if not records or not any(c.strip() for c in records[0][1]):
+        raise InputError(f"{name}: the file is empty (a header 'id,qualification,...' is needed)",
+                         option="REQUESTS")
+    header = [h.strip().lower() for h in records[0][1]]
+    for i, col in enumerate(header):
+        if not col:
+            raise InputError(f"{name}, line 1: column {i + 1} has no name", option="REQUESTS")
+        if col not in COLUMNS:
+            raise InputError(f"{name}, line 1: unknown column '{col}' (columns: "
+                             f"{', '.join(COLUMNS)})", option="REQUESTS")
+        if col in header[:i]:
+            raise InputError(f"{name}, line 1: column '{col}' is named twice", option="REQUESTS")
+    for col in REQUIRED:
+        if col not in header:
+            raise InputError(f"{name}, line 1: no '{col}' column (required: "
+                             f"{', '.join(REQUIRED)})", option="REQUESTS")
+    items: list[Item] = []
+    seen: set[str] = set()
+    for line, cells in records[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        row = {col: cell.strip() for col, cell in zip(header, cells, strict=False)}
+        ident = row.get("id", "")
+        qual_text = row.get("qualification", "")
+        try:
+            if len(cells) > len(header):
+                raise _Bad(None, f"{len(cells)} cells but the header names {len(header)} "
+                                 "columns")
+            item: Item = _request(row, line, catalogue, seen)
+        except _Bad as bad:
+            item = BadRow(ident, line, qual_text, bad.field, bad.message)
+        if ident:
+            seen.add(ident)  # a bad row's id is taken too: a later row may not reuse it
+        items.append(item)
+    return items
+
+
+def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """(line where the record starts, cells) for every record; a malformed file is fatal."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    out: list[tuple[int, list[str]]] = []
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return out
+        except csv.Error as exc:
+            what = str(exc)
+            if "end of data" in what or "EOF" in what:
+                what = "a quote opened in this record is never closed"
+            raise InputError(f"{name}, line {start}: {what}", option="REQUESTS") from None
+        out.append((start, cells))
+        start = reader.line_num + 1
+
+
+def _request(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str]) -> Request:
+    ident = row.get("id", "")
+    if not ident:
+        raise _Bad("id", "missing id")
+    if ident in seen:
+        raise _Bad("id", f"duplicate id '{ident}'")
+    qual_text = row.get("qualification", "")
+    if not qual_text:
+        raise _Bad("qualification", "missing qualification")
+    try:
+        qual = catalogue.qualification(qual_text)
+    except PlannerError as exc:
+        raise _Bad("qualification", _message(exc)) from None
+    objective_text = row.get("objective", "").lower() or Objective.GLH.value
+    try:
+        objective = Objective(objective_text)
+    except ValueError:
+        raise _Bad("objective", f"unknown objective '{row['objective']}' (glh or tqt)") from None
+    units: dict[str, tuple[str, ...]] = {}
+    for col in ("achieved", "include", "exclude"):
+        try:
+            units[col] = catalogue.resolve_units([row.get(col, "")])
+        except PlannerError as exc:
+            raise _Bad(col, _message(exc)) from None
+    glh_text = row.get("glh_max", "")
+    glh_max = None
+    if glh_text:
+        if not whole_number(glh_text) or int(glh_text) > 1_000_000:
+            raise _Bad("glh_max", f"'{glh_text}' is not a whole number of hours from 0 to "
+                       "1000000")
+        glh_max = int(glh_text)
+    try:
+        registered = parse_date(row.get("registered") or None, "registered")
+    except PlannerError as exc:
+        raise _Bad("registered", _message(exc)) from None
+    both = sorted(set(units["include"]) & set(units["exclude"]))
+    if both:
+        raise _Bad("exclude", f"unit {both[0]} is both included and excluded")
+    try:
+        conditions = Conditions(include=units["include"], exclude=units["exclude"],
+                                achieved=units["achieved"], glh_max=glh_max,
+                                registered=registered)
+    except PlannerError as exc:  # whatever else the library refuses is this row's fault too
+        option = getattr(exc, "option", None)
+        raise _Bad(option.lstrip("-").replace("-", "_") if option else None,
+                   _message(exc)) from None
+    return Request(ident, line, qual.slug, objective, conditions)
+
+
+def _message(exc: PlannerError) -> str:
+    return getattr(exc, "detail", None) or str(exc)
+
+
+# -- result rows --------------------------------------------------------------------------------
+
+def result_row(request: Request, result: PlanResult) -> dict[str, Any]:
+    """The batch row of one answer: ``plan``'s JSON keys, plus ``error``. For a request without
+    a pathway, ``error`` says why (the reasons ``planner plan`` gives, or the time-limit note)."""
+    d = result.to_dict()
+    row: dict[str, Any] = {"id": request.id, "qualification": request.qualification,
+                           "status": d["status"], "units": list(d["units"])}
+    for key in _NUMBERS:
+        row[key] = d[key]
+    error = ""
+    if result.pathway is None:
+        why = [r["text"] for r in d["reasons"]] or list(d["notes"])
+        error = "; ".join(why)
+    row["error"] = error
+    return row
+
+
+def error_row(bad: BadRow) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": bad.id, "qualification": bad.qualification,
+                           "status": "error", "units": []}
+    row.update(dict.fromkeys(_NUMBERS))
+    row["error"] = str(bad)
+    return row
+
+
+def _crash_row(request: Request, exc: BaseException) -> dict[str, Any]:
+    """An unexpected failure of one plan stays in its own row (status ``error``)."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    bad = BadRow(request.id, request.line, request.qualification, None,
+                 f"internal error ({type(exc).__name__}: {text})")
+    return error_row(bad)
+
+
+# -- planning in a worker -----------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(catalogue: Catalogue, time_limit: float) -> None:
+    """Process-pool initializer: the catalogue and solver settings, once per worker process.
+    Ctrl-C is left to the parent, which stops handing out work and keeps what is written."""
+    import signal
+
+    import planner.questions.plan  # noqa: F401  -- import the solver before the first request
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    _WORKER["catalogue"] = catalogue
+    _WORKER["config"] = SolverConfig(time_limit=time_limit)
+
+
+def plan_request(catalogue: Catalogue, request: Request, config: SolverConfig) -> dict[str, Any]:
+    """One request, planned as ``planner plan`` would: the result row."""
+    from planner.questions.plan import plan
+
+    try:
+        result = plan(catalogue, catalogue.qualifications[request.qualification],
+                      request.conditions, request.objective, config)
+    except Exception as exc:  # noqa: BLE001 - one failing request must not stop the others
+        return _crash_row(request, exc)
+    return result_row(request, result)
+
+
+def _plan_in_worker(request: Request) -> dict[str, Any]:
+    return plan_request(_WORKER["catalogue"], request, _WORKER["config"])
+
+
+def plan_chunk(catalogue: Catalogue, requests: Sequence[Request],
+               time_limit: float) -> list[dict[str, Any]]:
+    """A chunk of requests in one task (the Dask engine's unit of work)."""
+    config = SolverConfig(time_limit=time_limit)
+    return [plan_request(catalogue, r, config) for r in requests]
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _chunksize(n: int, workers: int) -> int:
+    """Chunks small enough to balance the load and show progress, big enough to amortise the
+    round trip to a worker."""
+    return max(1, min(32, n // (workers * 8) or 1))
+
+
+def run_local(catalogue: Catalogue, requests: Sequence[Request], workers: int,
+              time_limit: float) -> Iterator[dict[str, Any]]:
+    """Result rows in request order, from a pool of ``workers`` processes (in-process for 1)."""
+    if not requests:
+        return
+    workers = max(1, min(workers, len(requests)))
+    if workers == 1:
+        config = SolverConfig(time_limit=time_limit)
+        for r in requests:
+            yield plan_request(catalogue, r, config)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    import planner.questions.plan  # noqa: F401  -- imported once here, inherited by forked workers
+
+    # fork on Linux: the workers start with the solver imported and the catalogue loaded; the
+    # platform's default elsewhere (the initializer then receives the catalogue pickled)
+    linux = sys.platform.startswith("linux")
+    ctx = multiprocessing.get_context("fork" if linux else None)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(catalogue, time_limit))
+    try:
+        yield from pool.map(_plan_in_worker, requests,
+                            chunksize=_chunksize(len(requests), workers))
+    except BrokenProcessPool as exc:
+        raise PlannerError(f"a worker process died ({exc}); the rows written so far are kept: "
+                           "run again with --resume") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_dask(catalogue: Catalogue, requests: Sequence[Request], workers: int,
+             time_limit: float, scheduler: str | None = None) -> Iterator[dict[str, Any]]:
+    """Result rows in request order, from a Dask cluster: the one at ``scheduler``, or a local
+    cluster of ``workers`` single-threaded worker processes."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(f"the dask engine is not installed: {DASK_HINT}",
+                         option="--engine") from None
+    if not requests:
+        return
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout=f"{DASK_CONNECT_TIMEOUT}s")
+        else:
+            cluster = LocalCluster(n_workers=max(1, min(workers, len(requests))),
+                                   threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot reach the Dask scheduler '{scheduler}' ({first})",
+                         option="--scheduler" if scheduler else "--engine") from None
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        size = _chunksize(len(requests), n_workers)
+        chunks = [list(requests[i:i + size]) for i in range(0, len(requests), size)]
+        cat = client.scatter(catalogue, broadcast=True)
+        futures = client.map(plan_chunk, [cat] * len(chunks), chunks,
+                             [time_limit] * len(chunks), pure=False)
+        for future in futures:
+            try:
+                chunk = future.result()
+            except PlannerError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a worker-side failure, in one line
+                text = str(exc).splitlines()[0] if str(exc) else ""
+                raise PlannerError(f"a Dask task failed ({type(exc).__name__}: {text}); is "
+                                   "ilm-planner installed on every worker? The rows written "
+                                   "so far are kept: run again with --resume") from None
+            yield from chunk
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# -- output -------------------------------------------------------------------------------------
+
+def format_for(out: Path, fmt: str | None) -> str:
+    if fmt:
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format '{fmt}' (csv or jsonl)", option="--format")
+        return fmt
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    raise InputError(f"cannot tell the format of '{out}' from its name: end it in .csv or "
+                     ".jsonl, or give --format", option="--out")
+
+
+def _csv_cells(row: dict[str, Any]) -> list[str]:
+    out = []
+    for col in RESULT_COLUMNS:
+        v = row[col]
+        out.append(" ".join(v) if col == "units" else "" if v is None else str(v))
+    return out
+
+
+def encode(row: dict[str, Any], fmt: str) -> str:
+    """One result row as text, with its line end."""
+    if fmt == "jsonl":
+        return json.dumps({c: row[c] for c in RESULT_COLUMNS}, ensure_ascii=False) + "\n"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(_csv_cells(row))
+    return buf.getvalue()
+
+
+def header(fmt: str) -> str:
+    if fmt == "jsonl":
+        return ""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(RESULT_COLUMNS)
+    return buf.getvalue()
+
+
+def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
+    """The complete rows of an earlier (possibly interrupted) output, in file order. A last line
+    without its line end was cut off mid-write and is dropped. Raises ``InputError`` when the
+    file is not a batch output of this format."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})", option="--resume") \
+            from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a batch output (not UTF-8 text)", option="--resume") \
+            from None
+    if not text.endswith("\n"):
+        text = text[:text.rfind("\n") + 1]
+    rows: list[dict[str, Any]] = []
+    if fmt == "jsonl":
+        for n, jline in enumerate(text.splitlines(), start=1):
+            try:
+                obj = json.loads(jline)
+            except json.JSONDecodeError:
+                obj = None
+            if not isinstance(obj, dict) or tuple(obj) != RESULT_COLUMNS:
+                raise InputError(f"{path}, line {n}: not a batch result row in JSON Lines "
+                                 f"(keys: {', '.join(RESULT_COLUMNS)})", option="--resume")
+            rows.append(obj)
+        return rows
+    if not text:
+        return rows
+    try:
+        records = _records(text, str(path))
+    except InputError:
+        raise InputError(f"{path}: not a batch output in CSV (unbalanced quotes)",
+                         option="--resume") from None
+    if tuple(records[0][1]) != RESULT_COLUMNS:
+        raise InputError(f"{path}, line 1: not a batch output in CSV (header: "
+                         f"{','.join(RESULT_COLUMNS)})", option="--resume")
+    for line, cells in records[1:]:
+        if len(cells) != len(RESULT_COLUMNS):
+            raise InputError(f"{path}, line {line}: {len(cells)} cells, a result row has "
+                             f"{len(RESULT_COLUMNS)}", option="--resume")
+        row: dict[str, Any] = dict(zip(RESULT_COLUMNS, cells, strict=True))
+        row["units"] = cells[RESULT_COLUMNS.index("units")].split()
+        for key in _NUMBERS:
+            text_value = str(row[key])
+            row[key] = int(text_value) if text_value.lstrip("-").isdigit() else None
+        rows.append(row)
+    return rows
+
+
+def _reusable(items: Sequence[Item], done: list[dict[str, Any]], path: Path) -> dict[int, dict]:
+    """Position -> earlier row kept by ``--resume``: the earlier output must be a prefix of this
+    run's (same ids in the same order); its error rows are redone (the file may have been
+    fixed), and so are rows whose qualification is not the request's any more."""
+    if len(done) > len(items):
+        raise InputError(f"{path} has {len(done)} rows but the requests only {len(items)}: it "
+                         "was made from other requests (remove it or leave out --resume)",
+                         option="--resume")
+    keep: dict[int, dict] = {}
+    for i, (item, row) in enumerate(zip(items, done, strict=False)):
+        if str(row["id"]) != item.id:
+            raise InputError(f"{path}: result {i + 1} is for id '{row['id']}' but request "
+                             f"{i + 1} (line {item.line}) is '{item.id}': it was made from other "
+                             "requests (remove it or leave out --resume)", option="--resume")
+        # a row whose qualification changed is planned again (the other columns of a request
+        # are not in its result, so a change to them under the same id cannot be seen)
+        if row["status"] != "error" and isinstance(item, Request) and \
+                str(row.get("qualification")) == item.qualification:
+            keep[i] = row
+    return keep
+
+
+# -- the batch run ------------------------------------------------------------------------------
+
+@dataclass
+class BatchSummary:
+    """What a batch run did. ``exit_code``: 0 every row planned, 1 some request has no valid
+    pathway (or none was found in time), 2 some row was bad."""
+
+    total: int = 0
+    found: int = 0
+    no_pathway: int = 0
+    errors: int = 0
+    reused: int = 0
+    planned: int = 0  # rows answered in this run
+    solved: int = 0  # distinct questions among them (each solved once)
+    workers: int = 1
+    engine: str = "local"
+    seconds: float = 0.0
+    bad_rows: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors:
+            return 2
+        return 1 if self.no_pathway else 0
+
+    def count(self, row: dict[str, Any]) -> None:
+        self.total += 1
+        if row["status"] == "error":
+            self.errors += 1
+            self.bad_rows.append(f"{row['error']} (id '{row['id']}')")
+        elif row["status"] in ("optimal", "feasible"):
+            self.found += 1
+        else:
+            self.no_pathway += 1
+
+
+Progress = Callable[[int], None]
+
+
+def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = None,
+              workers: int | None = None, resume: bool = False, engine: str = "local",
+              scheduler: str | None = None, time_limit: float = 10.0,
+              catalogue_root: str | Path | None = None,
+              progress: Callable[[int], Progress] | None = None) -> BatchSummary:
+    """Plan every request of ``requests_path`` and write the results to ``out`` in input order.
+
+    ``progress(total)`` may return a callable told how many more requests are done."""
+    from planner.domain.catalogue import load_catalogue
+
+    started = time.perf_counter()
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    engine = engine.lower()
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine '{engine}' (local or dask)", option="--engine")
+    if scheduler and engine != "dask":
+        raise InputError("a scheduler address needs --engine dask", option="--scheduler")
+    if workers is not None and workers < 1:
+        raise InputError(f"must be at least 1, got {workers}", option="--workers")
+    workers = workers or usable_cores()
+    if engine == "dask":
+        _check_dask()
+    if out.exists() and Path(requests_path).exists() and out.samefile(requests_path):
+        raise InputError(f"'{out}' is the requests file: the results would overwrite it",
+                         option="--out")
+    catalogue = load_catalogue(catalogue_root)
+    items = read_requests(requests_path, catalogue)
+    done: dict[int, dict] = {}
+    if resume and out.exists():
+        done = _reusable(items, read_results(out, fmt), out)
+    todo = [it for i, it in enumerate(items) if isinstance(it, Request) and i not in done]
+    # the same question asked twice (say, new learners with no prior units) is solved once:
+    # ``plan`` is deterministic, so every copy gets the answer a separate call would give
+    distinct: dict[tuple, Request] = {}
+    for r in todo:
+        distinct.setdefault(question(r), r)
+    to_solve = list(distinct.values())
+    summary = BatchSummary(workers=workers, engine=engine, reused=len(done),
+                           solved=len(to_solve))
+    if engine == "dask":
+        rows = run_dask(catalogue, to_solve, workers, time_limit, scheduler)
+    else:
+        rows = run_local(catalogue, to_solve, workers, time_limit)
+    solved_order = iter(to_solve)
+    answers: dict[tuple, dict[str, Any]] = {}
+    tick = progress(len(todo)) if progress is not None and todo else None
+
+    def answer(r: Request) -> dict[str, Any]:
+        key = question(r)
+        while key not in answers:  # answers come in the order of first occurrence
+            answers[question(next(solved_order))] = next(rows)
+        first = distinct[key]
+        row = answers[key]
+        if first is not r:
+            row = {**row, "id": r.id}
+            if row["status"] == "error":
+                row["error"] = row["error"].replace(f"line {first.line}:", f"line {r.line}:", 1)
+        return row
+
+    def row_of(i: int, item: Item) -> dict[str, Any]:
+        if isinstance(item, BadRow):
+            return error_row(item)
+        if i in done:
+            return done[i]
+        row = answer(item)
+        summary.planned += 1
+        if tick is not None:
+            tick(1)
+        return row
+
+    ready = next((i for i, it in enumerate(items)
+                  if isinstance(it, Request) and i not in done), len(items))
+    lead = [row_of(i, it) for i, it in enumerate(items[:ready])]
+    rest = (row_of(i, it) for i, it in enumerate(items) if i >= ready)
+    _write(out, fmt, lead, rest, summary, keep_until_planned=any(i >= ready for i in done))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def question(r: Request) -> tuple:
+    """What makes two requests the same question (everything but the id and the line)."""
+    return (r.qualification, r.objective, r.conditions)
+
+
+def _check_dask() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        raise InputError(f"the dask engine is not installed: {DASK_HINT}", option="--engine")
+
+
+def _write(out: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[dict[str, Any]],
+           summary: BatchSummary, *, keep_until_planned: bool = False) -> None:
+    """Write the rows in order. ``lead`` (the rows ready at once: kept and bad ones up to the
+    first to plan) replaces the file in one step; with ``keep_until_planned`` (a resume whose
+    kept rows go beyond the first row to plan) only together with the first planned row, so a
+    run that fails before it plans anything (an unreachable scheduler, Ctrl-C while workers
+    start) leaves the earlier file as it was. The other rows are appended and flushed one by one
+    as they come, so the file always holds complete rows in input order."""
+    tmp = out.with_name(out.name + ".tmp")
+    rows = iter(rest)
+    try:
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                f.write(header(fmt))
+                for row in lead:
+                    f.write(encode(row, fmt))
+                first = next(rows, None) if keep_until_planned else None
+                if first is not None:
+                    f.write(encode(first, fmt))
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, out)
+        for row in lead + ([first] if first is not None else []):
+            summary.count(row)
+        with open(out, "a", encoding="utf-8", newline="") as f:
+            for row in rows:
+                summary.count(row)
+                f.write(encode(row, fmt))
+                f.flush()
+    except OSError as exc:
+        raise InputError(f"cannot write '{out}' ({exc.strerror or exc})", option="--out") \
+            from None
+
+
+# -- sample requests (for the tests, the benchmark and trying the command) ---------------------
+
+def random_requests(catalogue: Catalogue, n: int, seed: int = 0) -> list[dict[str, str]]:
+    """``n`` plausible requests as CSV cells: every qualification, some achieved units, includes,
+    excludes, hour ceilings, TQT objectives and early registrations; a few have no pathway."""
+    rng = random.Random(seed)
+    quals = sorted(catalogue.qualifications.values(), key=lambda q: q.slug)
+    out = []
+    for i in range(n):
+        q = rng.choice(quals)
+        pool = sorted(q.allowed)
+        achieved = rng.sample(pool, rng.choice((0, 0, 1, 2, 3)))
+        rest = [r for r in pool if r not in achieved]
+        include = rng.sample(rest, rng.choice((0, 0, 0, 1)))
+        rest = [r for r in rest if r not in include]
+        exclude = rng.sample(rest, rng.choice((0, 0, 1, 2)))
+        out.append({
+            "id": f"r{i + 1:05d}",
+            "qualification": q.slug,
+            "objective": rng.choice(("", "", "glh", "tqt")),
+            "achieved": " ".join(r.split("-")[-1] for r in achieved),
+            "include": ",".join(include),
+            "exclude": " ".join(exclude),
+            "glh_max": str(rng.randint(5, 80)) if rng.random() < 0.15 else "",
+            "registered": (dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 3000))
+                           ).isoformat() if rng.random() < 0.3 else "",
+        })
+    return out
+
+
+def write_requests(path: str | Path, rows: Sequence[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)

@@ -1,0 +1,181 @@
+"""One CP-SAT model for a whole cohort: every learner's pathway plus shared deliveries.
+
+Each learner gets their own pathway model (all the qualification's rules and their own
+conditions) built into ONE shared ``CpModel``. A delivery literal per unit is on when any learner
+takes that unit as new learning (achieved units need no delivery).
+
+The objective is lexicographic, solved in stages on that same model (each stage's optimum is
+added as a constraint, and its solution is the hint for the next): (1) total delivery GLH, each
+delivered unit's GLH once for the group; (2) the sum of learners' new GLH (or TQT); (3) achieved
+units left unclaimed, then the number of deliveries. Stages prove their optimum far faster than one
+objective folded with large weights (measured: 8 Diploma learners, folded: no proof in 30 s with a
+bound of 6 GLH against 53; staged: all three stages proven in about 10 s). Remaining ties are broken
+by CP-SAT's own search, which is deterministic with one worker and a fixed seed when no time limit
+is hit.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from planner.domain.catalogue import Catalogue
+from planner.domain.conditions import Objective, SolverConfig, parse_cover
+from planner.domain.errors import InputError
+from planner.domain.rules import Qualification
+from planner.results.cohort import CohortResult, Delivery, Learner, LearnerPlan, RowError
+from planner.results.plan import Pathway, Status
+from planner.solver.model import PathwayModel, Staged, fold_lexicographic, solve_in_stages
+
+
+class CohortModel:
+    """The shared model: ``members`` (one PathwayModel per learner) and ``deliver`` (per unit),
+    with ``stages``: the lexicographic objectives, most important first."""
+
+    def __init__(self, catalogue: Catalogue, qual: Qualification, learners: list[Learner],
+                 cover: tuple[tuple[str, int], ...], objective: Objective) -> None:
+        self.catalogue, self.qual, self.learners = catalogue, qual, learners
+        self.model = cp_model.CpModel()
+        self.members = [PathwayModel(catalogue, qual, learner.conditions(cover), model=self.model)
+                        for learner in learners]
+        refs = sorted({r for m in self.members for r in m.new_refs()})
+        self.deliver = {r: self.model.new_bool_var(f"deliver {r}") for r in refs}
+        for m in self.members:
+            for r in m.new_refs():
+                self.model.add_implication(m.x[r], self.deliver[r])
+        self.stages = self._stages(objective)
+
+    def _stages(self, objective: Objective) -> list[cp_model.LinearExprT]:
+        facts = self.catalogue.facts
+        attr = objective.value
+        delivery = sum(facts[r].glh * v for r, v in self.deliver.items())
+        own = sum(getattr(facts[r], attr) * m.x[r] for m in self.members for r in m.new_refs())
+        claimed = [(-1, m.x[r]) for m in self.members for r in sorted(m.achieved)]
+        count = [(1, v) for v in self.deliver.values()]
+        return [delivery, own, fold_lexicographic([(claimed, 0), (count, 0)])]
+
+    def variables(self) -> list[cp_model.IntVar]:
+        return [v for m in self.members for v in m.x.values()] + list(self.deliver.values())
+
+
+def solve_stages(cm: CohortModel, config: SolverConfig) -> Staged:
+    """Minimise each stage in turn within one overall time limit."""
+    # the full linear relaxation proves these stacked models far faster (8 Diploma learners:
+    # 15 s -> 0.3 s)
+    config = replace(config, extra={"linearization_level": 2, **config.extra})
+    return solve_in_stages(cm.model, cm.stages, cm.variables(), config)
+
+
+def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learner],
+                cover=(), objective: Objective | str = "glh", config: SolverConfig | None = None,
+                errors: tuple[RowError, ...] = (), *, source: str = "",
+                strict: bool = False) -> CohortResult:
+    """One programme for the whole group: minimise total delivery GLH, then learners' new GLH.
+
+    ``cover`` is as for ``planner plan --cover`` (("people", 0), ...) or the user's text
+    ("people", "results=6"); it applies to every learner. ``errors`` (the bad rows of the CSV)
+    are carried into the result so that they are reported with it. A learner with no valid
+    pathway of their own is a bad row too (``source`` names the file, their ``line`` the row):
+    reported with the reason, and the others are planned without them; with ``strict`` the
+    first such learner raises ``InputError``. Learners are coupled only through free delivery
+    switches, so the cohort has a programme exactly when each learner left has a pathway."""
+    qual = cat.qualification(qual) if isinstance(qual, str) else qual
+    objective = Objective(objective)
+    config = config or SolverConfig()
+    cover = _cover(cat, cover)
+    learners = list(learners)
+    if not learners:
+        raise InputError("no learners to plan for", option="LEARNERS")
+    start = time.perf_counter()
+    cm = CohortModel(cat, qual, learners, cover, objective)
+    solved = solve_stages(cm, config)
+    if solved.status is Status.INFEASIBLE:
+        stuck = _stuck_learners(cat, qual, learners, cover, config, source)
+        if stuck and strict:
+            raise InputError(str(stuck[0][1]), option="--strict")
+        errors = tuple(sorted((*errors, *(e for _, e in stuck)), key=lambda e: e.line))
+        left = [lr for lr in learners if all(lr is not x for x, _ in stuck)]
+        if stuck and left:
+            learners = left
+            cm = CohortModel(cat, qual, learners, cover, objective)
+            solved = solve_stages(cm, config)
+    seconds = time.perf_counter() - start
+    status = solved.status
+    notes = _notes(solved, cm)
+    if solved.values is None:
+        return CohortResult(qual, objective, status, tuple(learners), seconds=seconds,
+                            errors=tuple(errors), notes=notes)
+    values = solved.values
+    plans = tuple(LearnerPlan(learner, Pathway.build(
+        cat, qual, [r for r in m.refs if values[m.x[r].index]], m.achieved))
+        for learner, m in zip(learners, cm.members, strict=True))
+    notes += tuple(f"{p.learner.id}: achieved {ref} is not counted: this pathway has no room "
+                   "for it under the rules"
+                   for p, m in zip(plans, cm.members, strict=True)
+                   for ref in sorted(m.achieved - set(p.pathway.refs)))
+    deliveries = _deliveries(cat, plans)
+    return CohortResult(qual, objective, status, tuple(learners), deliveries, plans,
+                        sum(d.glh for d in deliveries), sum(p.pathway.new_glh for p in plans),
+                        solved.bound, seconds, tuple(errors), notes)
+
+
+def _cover(cat: Catalogue, cover) -> tuple[tuple[str, int], ...]:
+    items = list(cover or ())
+    if all(isinstance(c, tuple) for c in items):
+        return tuple(sorted(items))
+    return parse_cover(cat, items)
+
+
+def _deliveries(cat: Catalogue, plans: tuple[LearnerPlan, ...]) -> tuple[Delivery, ...]:
+    who: dict[str, list[str]] = {}
+    for p in plans:
+        for r in p.pathway.new_refs:
+            who.setdefault(r, []).append(p.learner.id)
+    facts = cat.facts
+    return tuple(Delivery(r, facts[r].title, facts[r].glh, tuple(ids))
+                 for r, ids in sorted(who.items()))
+
+
+def _stuck_learners(cat: Catalogue, qual: Qualification, learners: list[Learner],
+                    cover: tuple[tuple[str, int], ...], config: SolverConfig,
+                    source: str) -> list[tuple[Learner, RowError]]:
+    """The learners without a valid pathway of their own, each with a row error giving the
+    first reason (``planner.solver.explain``) in the learner's own terms."""
+    from planner.questions.plan import plan
+
+    out = []
+    for learner in learners:
+        single = plan(cat, qual, learner.conditions(cover), config=config)
+        if single.status is Status.INFEASIBLE:
+            why = single.reasons[0].text if single.reasons else "no pathway meets the rules"
+            out.append((learner, RowError(source or "LEARNERS", learner.line, None,
+                                          f"learner {learner.id} has no valid pathway of their "
+                                          f"own: {why}")))
+    return out
+
+
+_STAGE_NAMES = ("total delivery GLH", "learners' own new GLH (or TQT)", "the tie-breaks")
+
+
+def _notes(solved: Staged, cm: CohortModel) -> tuple[str, ...]:
+    out = []
+    for learner, m in zip(cm.learners, cm.members, strict=True):
+        for ref in m.ignored_achieved:
+            out.append(f"{learner.id}: achieved {ref} is ignored: the {cm.qual.name} "
+                       "does not accept it")
+    if solved.status is Status.FEASIBLE:
+        if solved.proven:
+            done = " and ".join(_STAGE_NAMES[:solved.proven])
+            out.append(f"the time limit was reached: {done} proven optimal, "
+                       f"{_STAGE_NAMES[solved.proven]} not")
+        else:
+            out.append("the time limit was reached: this programme is valid but its delivery "
+                       "GLH is not proven optimal")
+    if solved.status is Status.UNKNOWN:
+        out.append("the time limit was reached before any programme was found; "
+                   "try a longer --time-limit")
+    if solved.status is Status.INFEASIBLE:
+        out.append("no programme exists: no learner has a valid pathway of their own")
+    return tuple(out)

@@ -1,0 +1,2 @@
+"""The result objects every question returns and every renderer takes. No solving here.
+"""

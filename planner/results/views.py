@@ -1,0 +1,92 @@
+"""Result objects for the catalogue commands (quals, units, rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from planner.domain.catalogue import Catalogue
+from planner.domain.rules import AllowedUnits, Qualification
+
+
+@dataclass(frozen=True)
+class QualificationList:
+    catalogue: Catalogue
+    qualifications: tuple[Qualification, ...]
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for q in self.qualifications:
+            allowed = q.allowed
+            credits = next((r for r in q.rules if r.kind == "credits"), None)
+            out.append({
+                "qualification": q.slug, "name": q.name, "accreditation": q.accreditation,
+                "level": q.level,
+                "min_credits": getattr(credits, "min", None),
+                "max_credits": getattr(credits, "max", None),
+                "tqt": q.tqt, "glh": q.glh, "units": len(allowed),
+                "group_units": {str(g): sum(1 for v in allowed.values() if v == g)
+                                for g in q.group_numbers()},
+            })
+        return out
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return self.rows()
+
+
+@dataclass(frozen=True)
+class UnitList:
+    qualification: Qualification
+    table: pd.DataFrame  # ref,title,level,credits,glh,group,allowed,areas
+    has_areas: bool
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """One object per unit (a list, as ever). ``areas_source`` says whose the skill area
+        tagging is: "project", this project's own judgement from the unit titles, not the
+        awarding body's (the table view says so in a note)."""
+        source = {"areas_source": "project"} if self.has_areas else {}
+        return [{"ref": r.ref, "title": r.title, "level": int(r.level), "credits": int(r.credits),
+                 "glh": int(r.glh), "tqt": int(r.credits) * 10, "group": int(r.group),
+                 "allowed": bool(r.allowed), "areas": list(r.areas), **source}
+                for r in self.table.itertuples(index=False)]
+
+
+def unit_list(catalogue: Catalogue, qual: Qualification, *, group: int | None = None,
+              level: int | None = None, text: str | None = None, area: str | None = None,
+              include_disallowed: bool = False) -> UnitList:
+    """The units of a qualification, filtered. By default only the units its rules allow."""
+    t = catalogue.unit_table(qual)
+    if not include_disallowed:
+        t = t[t["allowed"]]
+    if group is not None:
+        t = t[t["group"] == group]
+    if level is not None:
+        t = t[t["level"] == level]
+    if text:
+        t = t[t["title"].str.contains(text, case=False, regex=False)
+              | t["ref"].str.contains(text, regex=False)]
+    if area:
+        t = t[t["areas"].map(lambda a: area in a)]
+    return UnitList(qual, t.reset_index(drop=True), not catalogue.unit_areas.empty)
+
+
+@dataclass(frozen=True)
+class RulesView:
+    qualification: Qualification
+
+    def lines(self) -> list[dict[str, Any]]:
+        q = self.qualification
+        out = []
+        for rule in q.rules:
+            units = list(rule.refs) if isinstance(rule, AllowedUnits) else None
+            out.append({"kind": rule.kind, "rule": rule.describe(), "source": rule.source,
+                        "note": rule.note, **({"units": units} if units else {})})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.qualification
+        return {"qualification": q.slug, "name": q.name, "accreditation": q.accreditation,
+                "tqt": q.tqt, "glh": q.glh, "duration_years": q.duration_years,
+                "specification": q.specification, "rules": self.lines()}

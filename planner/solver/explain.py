@@ -1,0 +1,365 @@
+"""Why no pathway exists: the smallest sets of the user's own conditions, and the rules they clash
+with, that cannot all hold.
+
+The model is the planner's own ``PathwayModel`` built with ``switchable=True``: every rule and
+every user condition is enforced only when its switch literal is true. Asking CP-SAT to solve with
+the switches as assumptions gives, when there is no pathway, a sufficient set of them
+(``sufficient_assumptions_for_infeasibility``). That set need not be minimal, so it is shrunk by
+deletion, one switch at a time, in two passes:
+
+1. the user's conditions, with every rule on (rules are not the user's to drop): the result is a
+   set of conditions that cannot hold together under the rules, and dropping any one of them
+   does away with that conflict;
+2. the rules, with those conditions on: the rules the conflict actually runs into.
+
+Every such conflict among the user's conditions is found (MARCO-style enumeration: a small map
+model over the conditions proposes the largest subset not yet explored; an infeasible one is
+shrunk to a new conflict, a feasible one is grown to a maximal feasible subset; each answer is
+blocked in the map). So removing one named condition from each reason makes the plan feasible,
+and where there is one reason, removing any one of its conditions does. At most ``MAX_REASONS``
+conflicts are reported, smallest first; the last one says when there are more.
+
+A reason with a ceiling (``--glh-max``, ``--max-units``) carries the figure the ceiling misses,
+found by solving without it; units asked for that break a cap on their own get the validator's
+figures. Every solve here runs on one worker with a fixed seed, so the same question gets the
+same reasons in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from planner.domain.catalogue import Catalogue
+from planner.domain.conditions import Conditions, Objective, SolverConfig
+from planner.domain.rules import Qualification, Superseded, short
+from planner.domain.validate import check_rules, not_of_qualification
+from planner.results.plan import Reason
+from planner.solver.model import PathwayModel, Switch, make_solver
+
+MAX_REASONS = 6  # conflicts reported at most; each costs a few solves
+MAX_ROUNDS = 200  # map proposals at most: many conditions can have very many feasible subsets
+# Proving a knapsack-like conflict (credits at least 37 within --glh-max 40) infeasible takes
+# CP-SAT about a second without an objective at the default linearization, milliseconds with the
+# full linear relaxation.
+PROOF_PARAMETERS = {"linearization_level": 2}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Conditions and rules that cannot all hold; minimal as described in the module doc."""
+
+    conditions: tuple[Switch, ...]
+    rules: tuple[Switch, ...]
+
+
+def explain_infeasible(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+                       config: SolverConfig | None = None) -> tuple[Reason, ...]:
+    """The reasons why ``qual`` has no pathway under ``conditions`` (empty if it has one)."""
+    config = config or SolverConfig()
+    conflicts, complete = _search(catalogue, qual, conditions, config, MAX_REASONS + 1)
+    reasons = [reason(catalogue, qual, conditions, c, config) for c in conflicts[:MAX_REASONS]]
+    if len(conflicts) > MAX_REASONS or not complete:
+        last = reasons[-1]
+        more = ("more conflicts exist among these conditions" if complete
+                else "more conflicts may exist among these conditions")
+        reasons[-1] = replace(last, text=last.text + f" ({more}; only {len(reasons)} "
+                              f"{'is' if len(reasons) == 1 else 'are'} listed)")
+    return tuple(reasons)
+
+
+def find_conflicts(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+                   config: SolverConfig | None = None, *,
+                   limit: int = MAX_REASONS) -> list[Conflict]:
+    """Every minimal conflict among the user's conditions (up to ``limit``), smallest first,
+    then in the order of the conditions; each with the rules it runs into."""
+    return _search(catalogue, qual, conditions, config or SolverConfig(), limit)[0]
+
+
+def _search(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+            config: SolverConfig, limit: int) -> tuple[list[Conflict], bool]:
+    """The conflicts, and whether the enumeration ran to the end (see ``MAX_ROUNDS``)."""
+    m = PathwayModel(catalogue, qual, conditions, switchable=True)
+    rules = [s for s in m.switches if s.kind == "rule"]
+    conds = [s for s in m.switches if s.kind == "condition"]
+    if not _infeasible(m, rules + conds, config)[0]:
+        return [], True
+    complete = True
+    if not _infeasible(m, rules, config)[0]:
+        cores, complete = _all_cores(m, rules, conds, config, limit)
+    else:
+        cores = [[]]  # the rules conflict among themselves: nothing the user can set aside
+    found = [Conflict(tuple(core), tuple(_shrink(m, core, rules, config))) for core in cores]
+    position = {id(s): i for i, s in enumerate(conds)}
+    found.sort(key=lambda c: (len(c.conditions), [position[id(s)] for s in c.conditions]))
+    return found, complete
+
+
+def _all_cores(m: PathwayModel, rules: list[Switch], conds: list[Switch],
+               config: SolverConfig, limit: int) -> tuple[list[list[Switch]], bool]:
+    """The minimal infeasible subsets of ``conds`` (with every rule on), by MARCO: the map
+    model's true literals are a seed not yet explored, the largest one first. Also whether
+    every subset was explored within ``MAX_ROUNDS``."""
+    seeds = cp_model.CpModel()
+    keep = [seeds.new_bool_var(s.label) for s in conds]
+    seeds.maximize(sum(keep))
+    cores: list[list[Switch]] = []
+    for _ in range(MAX_ROUNDS):
+        if len(cores) >= limit:
+            return cores, True
+        solver = _solver(config)
+        if solver.solve(seeds) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return cores, True  # every subset explored
+        seed = [s for s, k in zip(conds, keep, strict=True) if solver.boolean_value(k)]
+        if _infeasible(m, rules + seed, config)[0]:
+            core = sorted(_shrink(m, rules, seed, config), key=_user_order)
+            cores.append(core)
+            seeds.add_bool_or([k.Not() for s, k in zip(conds, keep, strict=True) if s in core])
+        else:
+            grown = _grow(m, rules, seed, conds, config)
+            seeds.add_bool_or([k for s, k in zip(conds, keep, strict=True) if s not in grown])
+    return cores, False
+
+
+def _grow(m: PathwayModel, rules: list[Switch], seed: list[Switch], conds: list[Switch],
+          config: SolverConfig) -> list[Switch]:
+    """A maximal feasible subset of ``conds`` containing the feasible ``seed``."""
+    grown = list(seed)
+    for s in conds:
+        if s not in grown and not _infeasible(m, rules + grown + [s], config)[0]:
+            grown.append(s)
+    return grown
+
+
+_OPTION_ORDER = ("--include", "--exclude", "--glh-max", "--max-units", "--cover", "--registered")
+
+
+def _user_order(s: Switch) -> int:
+    """Conditions in the order a user thinks of them (the registration date, an implicit
+    default, last); the sort is stable, so units keep the order they were given in."""
+    return _OPTION_ORDER.index(s.option) if s.option in _OPTION_ORDER else len(_OPTION_ORDER)
+
+
+def _infeasible(m: PathwayModel, on: Sequence[Switch],
+                config: SolverConfig) -> tuple[bool, set[int]]:
+    """Whether the model is proven infeasible with the switches ``on`` (the others free), and
+    the indices of a sufficient set of those switches' literals when it is."""
+    m.model.clear_assumptions()
+    m.model.add_assumptions(_lits(on))
+    solver = _solver(config)
+    status = solver.solve(m.model)
+    m.model.clear_assumptions()
+    if status != cp_model.INFEASIBLE:
+        return False, set()  # feasible, or not proven infeasible in time: keep the switch
+    return True, set(solver.sufficient_assumptions_for_infeasibility())
+
+
+def _solver(config: SolverConfig) -> cp_model.CpSolver:
+    """One worker (the sufficient set is only meaningful single-threaded) and the full linear
+    relaxation, unless the caller's ``extra`` parameters say otherwise."""
+    return make_solver(replace(config, workers=1, extra={**PROOF_PARAMETERS, **config.extra}))
+
+
+def _shrink(m: PathwayModel, fixed: Sequence[Switch], candidates: Sequence[Switch],
+            config: SolverConfig) -> list[Switch]:
+    """The smallest subset of ``candidates`` that, with ``fixed``, is still infeasible, by
+    deletion: try each without one switch; keep the switch only if the rest become feasible.
+    Each infeasible answer's sufficient set prunes the candidates further."""
+    _, core = _infeasible(m, [*fixed, *candidates], config)
+    current = [s for s in candidates if _index(s) in core]
+    i = 0
+    while i < len(current):
+        trial = current[:i] + current[i + 1:]
+        still, core = _infeasible(m, [*fixed, *trial], config)
+        if still:
+            current = [s for s in trial if _index(s) in core]
+        else:
+            i += 1
+    return current
+
+
+def _lits(switches: Sequence[Switch]) -> list[cp_model.IntVar]:
+    return [s.lit for s in switches if s.lit is not None]
+
+
+def _index(s: Switch) -> int:
+    assert s.lit is not None, "explanations need a switchable model"
+    return s.lit.index
+
+
+# -- words ------------------------------------------------------------------------------------
+
+def short_name(qual: Qualification) -> str:
+    """'extended-diploma' -> 'Extended Diploma': the qualification as people say it."""
+    return qual.slug.replace("-", " ").replace("_", " ").title()
+
+
+def reason(catalogue: Catalogue, qual: Qualification, conditions: Conditions, c: Conflict,
+           config: SolverConfig) -> Reason:
+    names = tuple(s.label for s in c.conditions)
+    rule_texts = tuple(s.rule.describe() for s in c.rules if s.rule is not None)
+    return Reason(_text(catalogue, qual, conditions, c, config), names, rule_texts)
+
+
+def _text(catalogue: Catalogue, qual: Qualification, conditions: Conditions, c: Conflict,
+          config: SolverConfig) -> str:
+    name = short_name(qual)
+    rules = _rules_words(name, c.rules)
+    outside = [s for s in c.conditions if s.option == "--include" and s.value
+               and qual.allowed_rule_for(s.value) is None]
+    if outside:  # no rule is at fault: the unit is not the qualification's at all
+        return "; ".join(f"{s.label}: {not_of_qualification(qual, s.value or '')}"
+                         for s in outside)
+    for s in c.conditions:
+        figure = _ceiling_text(catalogue, qual, conditions, c, s, config)
+        if figure:
+            return figure
+    for s in c.conditions:
+        figure = _cover_text(catalogue, qual, conditions, c, s, config)
+        if figure:
+            return figure + (f" under {rules}" if rules else "")
+    if not c.conditions:
+        return f"the {name}'s rules cannot all be met: " + ", ".join(
+            f"'{s.rule.describe()}'" for s in c.rules if s.rule is not None)
+    conds = _join(_grouped_labels(c.conditions))
+    verb = "conflicts" if len(c.conditions) == 1 else "together conflict"
+    text = f"{conds} {verb} with {rules}" if rules else f"{conds} cannot all hold"
+    return text + _included_figures(catalogue, qual, conditions, c) + _superseded_hint(c)
+
+
+def _included_figures(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+                      c: Conflict) -> str:
+    """When the units asked for already break a rule of the conflict on their own, the figures
+    from the validator: ' (credits 13, at most 12)'."""
+    included = [s.value for s in c.conditions if s.option == "--include" and s.value]
+    if not included:
+        return ""
+    rules = {id(s.rule) for s in c.rules}
+    broken = [x.text for x in check_rules(catalogue, qual, included, conditions.achieved,
+                                          conditions.registration_date)
+              if not x.ok and id(x.rule) in rules and x.value is not None and x.limit
+              and x.value > x.limit]
+    return f" ({'; '.join(broken)})" if broken else ""
+
+
+def _rules_words(name: str, rules: Sequence[Switch]) -> str:
+    texts = [f"'{s.rule.describe()}'" for s in rules if s.rule is not None]
+    if not texts:
+        return ""
+    return f"the {name}'s rule{'s' if len(texts) > 1 else ''} {_join(texts)}"
+
+
+def _grouped_labels(switches: Sequence[Switch]) -> list[str]:
+    """'--include 404', '--include 407' -> '--include 404,407': as the user would type it."""
+    groups: dict[str, list[str]] = {}
+    for s in switches:
+        if s.option in ("--include", "--exclude"):
+            groups.setdefault(s.option, []).append(s.label.split(" ", 1)[1])
+        else:
+            groups[s.label] = []
+    return [f"{k} {','.join(v)}" if v else k for k, v in groups.items()]
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _superseded_hint(c: Conflict) -> str:
+    """For a superseded unit asked for by a learner registered after the cutoff: what to take."""
+    if not any(s.option == "--registered" for s in c.conditions):
+        return ""
+    hints = []
+    for rule_switch in c.rules:
+        rule = rule_switch.rule
+        if isinstance(rule, Superseded):
+            for s in c.conditions:
+                new = rule.replacement(s.value or "") if s.option == "--include" else None
+                if new:
+                    hints.append(f"take {short(new)} instead of {short(s.value or '')}, or give "
+                                 f"--registered before {rule.cutoff.isoformat()} if the "
+                                 "learner was registered then")
+    return (": " + "; ".join(hints)) if hints else ""
+
+
+def _ceiling_text(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+                  c: Conflict, ceiling: Switch, config: SolverConfig) -> str | None:
+    """'--glh-max 7 is below the shortest Award (8 new GLH)': the least the ceiling's measure
+    can be under the rules and the conflict's other conditions, found by solving without it."""
+    if ceiling.option not in ("--glh-max", "--max-units"):
+        return None
+    m = PathwayModel(catalogue, qual, conditions, switchable=True)
+    labels = {s.label for s in c.conditions if s is not ceiling}
+    on = [s for s in m.switches if s.kind == "rule" or s.label in labels]
+    if ceiling.option == "--glh-max":
+        m.model.minimize(m.cost(Objective.GLH))
+    else:
+        m.model.minimize(sum(m.x.values()))
+    m.model.add_assumptions(_lits(on))
+    solver = _solver(config)
+    if solver.solve(m.model) != cp_model.OPTIMAL:
+        return None
+    least = round(solver.objective_value)
+    others = _grouped_labels([s for s in c.conditions if s is not ceiling])
+    scope = f"the {short_name(qual)}" + (f" with {_join(others)}" if others else "")
+    if ceiling.option == "--glh-max":
+        hours = "new GLH" if conditions.achieved else "GLH"
+        return f"{ceiling.label} is below the shortest {scope[4:]} ({least} {hours})"
+    return f"{ceiling.label} is below the fewest units of any {scope[4:]} ({least})"
+
+
+def _cover_text(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+                c: Conflict, cover: Switch, config: SolverConfig) -> str | None:
+    """'--cover change=20 asks for 20 credits of Facilitating innovation and change; the Award's
+    units in that area offer at most 9': the most credits of the area any pathway can count under
+    the rules and the conflict's other conditions, found by solving without the cover."""
+    if cover.option != "--cover" or not cover.value:
+        return None
+    area, _, n = cover.value.partition("=")
+    wanted = int(n or 0)
+    m = PathwayModel(catalogue, qual, conditions, switchable=True)
+    labels = {s.label for s in c.conditions if s is not cover}
+    on = [s for s in m.switches if s.kind == "rule" or s.label in labels]
+    in_area = [r for r in m.refs if area in m.facts[r].areas]
+    m.model.maximize(m.credits(in_area) if wanted else sum(m.x[r] for r in in_area))
+    m.model.add_assumptions(_lits(on))
+    solver = _solver(config)
+    if solver.solve(m.model) != cp_model.OPTIMAL:
+        return None
+    most = round(solver.objective_value)
+    names = dict(zip(catalogue.areas["id"], catalogue.areas["name"], strict=True))
+    others = _grouped_labels([s for s in c.conditions if s is not cover])
+    scope = (f"with {_join(others)}, " if others else "") + f"the {short_name(qual)}'s units"
+    what = names.get(area, area)
+    if wanted:
+        return (f"{cover.label} asks for {wanted} credits of {what}; {scope} in that area offer "
+                f"at most {most}")
+    return f"{cover.label} asks for a unit of {what}; {scope} offer none in that area"
+
+
+# -- what "removing a condition" means, for callers that want to act on a reason --------------
+
+def relax(qual: Qualification, conditions: Conditions, switch: Switch) -> Conditions:
+    """``conditions`` without the condition behind ``switch``. For the registration date, the
+    learner is taken as registered the day before the earliest cutoff that applies."""
+    option, value = switch.option, switch.value
+    if option == "--include":
+        return replace(conditions, include=tuple(r for r in conditions.include if r != value))
+    if option == "--exclude":
+        return replace(conditions, exclude=tuple(r for r in conditions.exclude if r != value))
+    if option == "--glh-max":
+        return replace(conditions, glh_max=None)
+    if option == "--max-units":
+        return replace(conditions, max_units=None)
+    if option == "--cover":
+        return replace(conditions, cover=tuple(
+            (a, n) for a, n in conditions.cover if (f"{a}={n}" if n else a) != value))
+    if option == "--registered":
+        cutoffs = [r.cutoff for r in qual.rules_of(Superseded)
+                   if r.applies_to(conditions.registration_date)]
+        if not cutoffs:  # already registered before every cutoff
+            return conditions
+        return replace(conditions, registered=min(cutoffs) - dt.timedelta(days=1))
+    raise ValueError(f"no condition behind switch {switch.label}")
