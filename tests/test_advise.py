@@ -285,7 +285,7 @@ def test_bad_plot_file_is_an_input_error(cat, tmp_path):
     from planner.render.plot import plot_frontier
 
     fr = frontier(cat, "award")
-    with pytest.raises(InputError, match="--plot"):
+    with pytest.raises(InputError, match="^plot: "):
         plot_frontier(fr, tmp_path / "chart.gif")
     with pytest.raises(InputError, match="does not exist"):
         plot_frontier(fr, tmp_path / "no" / "chart.png")

@@ -164,7 +164,7 @@ def test_a_bad_file_is_fatal(cat, tmp_path, text, message):
     (tmp_path / "r.csv").write_text(text)
     with pytest.raises(batch.InputError) as exc:
         read_requests(tmp_path / "r.csv", cat)
-    assert str(exc.value).startswith("REQUESTS: " + str(tmp_path / message.split(":")[0]))
+    assert str(exc.value).startswith("requests: " + str(tmp_path / message.split(":")[0]))
     assert message.split(": ", 1)[1] in str(exc.value)
 
 

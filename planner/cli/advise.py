@@ -68,7 +68,7 @@ def alternatives(
     from planner.questions.advise import alternatives as best_k
 
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION")
+    q = cat.qualification(qualification, "qualification")
     cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover,
                             gaps)
     result = best_k(cat, q, cond, minimise, k, differ_by, solver_config(time_limit))
@@ -104,7 +104,7 @@ def compare(
     from planner.questions.advise import compare as side_by_side
 
     cat = load(catalogue)
-    quals = [cat.qualification(x, "QUALIFICATION") for x in qualifications or ()]
+    quals = [cat.qualification(x, "qualification") for x in qualifications or ()]
     cond = build_conditions(cat, include, exclude, achieved, registered=registered)
     result = side_by_side(cat, quals, cond, minimise, solver_config(time_limit))
     emit(result, fmt)
@@ -140,8 +140,8 @@ def progress(
     from planner.questions.advise import progress as routes
 
     cat = load(catalogue)
-    src = cat.qualification(source, "--from")
-    dst = cat.qualification(target, "--to")
+    src = cat.qualification(source, "from")
+    dst = cat.qualification(target, "to")
     cond = build_conditions(cat, include, exclude, achieved, registered=registered)
     result = routes(cat, src, dst, cond, minimise, solver_config(time_limit))
     emit(result, fmt)
@@ -185,20 +185,20 @@ def frontier(
     from planner.questions.advise import frontier as pareto
 
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION")
+    q = cat.qualification(qualification, "qualification")
     x, y = x.strip().lower(), y.strip().lower()
     areas = [a.strip() for item in area or () for a in item.split(",") if a.strip()]
     if areas and x != "areas":
         from planner.domain.errors import InputError
 
-        raise InputError("only with --x areas", option="--area")
+        raise InputError("only with --x areas", field="area")
     if plot is not None:
         from planner.render.plot import FORMATS
 
         if plot.suffix.lower() not in FORMATS:
             from planner.domain.errors import InputError
 
-            raise InputError(f"'{plot}' must end in .png or .svg", option="--plot")
+            raise InputError(f"'{plot}' must end in .png or .svg", field="plot")
     cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover)
     result = pareto(cat, q, cond, x, y, areas, solver_config(time_limit))
     if plot is not None and result.found:

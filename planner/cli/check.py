@@ -59,10 +59,10 @@ def check(
     from planner.questions.check import resolve_set
 
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION")
-    refs = resolve_set(cat, units, "UNITS")
-    done = cat.resolve_units(achieved, "--achieved")
-    result = audit(cat, q, refs, achieved=done, registered=parse_date(registered, "--registered"),
+    q = cat.qualification(qualification, "qualification")
+    refs = resolve_set(cat, units, "units")
+    done = cat.resolve_units(achieved, "achieved")
+    result = audit(cat, q, refs, achieved=done, registered=parse_date(registered, "registered"),
                    objective=minimise, config=solver_config(time_limit))
     emit(result, fmt)
     raise typer.Exit(EXIT_OK if result.valid else EXIT_NONE)

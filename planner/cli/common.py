@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from planner.domain.errors import PlannerError
+from planner.domain.errors import InputError, PlannerError
 from planner.domain.objective import Objective
 from planner.render.core import Format
 
@@ -63,6 +63,19 @@ def one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
+# The library names the fields of a question; the CLI's user typed these words for them.
+ARGUMENTS = {"units": "UNITS", "learners": "LEARNERS", "requests": "REQUESTS",
+             "qualification": "QUALIFICATION", "k": "-k"}
+
+
+def flag(field: str | None) -> str | None:
+    """The option or argument a user typed for the library's ``field``: ``glh_max`` ->
+    ``--glh-max``, ``units`` -> ``UNITS``."""
+    if field is None:
+        return None
+    return ARGUMENTS.get(field, "--" + field.replace("_", "-"))
+
+
 def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's named errors into one line on stderr and exit code 2."""
 
@@ -70,6 +83,9 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except InputError as exc:
+            typer.echo(one_line(f"planner: error: {exc.named(flag(exc.field))}"), err=True)
+            raise typer.Exit(EXIT_INPUT) from None
         except PlannerError as exc:
             typer.echo(one_line(f"planner: error: {exc}"), err=True)
             raise typer.Exit(EXIT_INPUT) from None

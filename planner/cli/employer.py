@@ -42,11 +42,11 @@ def areas(
     from planner.questions.areas import area_list
 
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION") if qualification else None
+    q = cat.qualification(qualification, "qualification") if qualification else None
     if cat.areas.empty:
         from planner.domain.errors import InputError
 
-        raise InputError("this catalogue has no skill areas (areas.csv)", option="--catalogue")
+        raise InputError("this catalogue has no skill areas (areas.csv)", field="catalogue")
     emit(area_list(cat, q), fmt)
 
 
@@ -80,7 +80,7 @@ def cohort(
     from planner.questions.cohort import plan_cohort
 
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION")
+    q = cat.qualification(qualification, "qualification")
     areas_wanted = parse_cover(cat, cover)
     group, errors = read_learners(learners, cat, strict=strict)
     result = plan_cohort(cat, q, group, areas_wanted, minimise, solver_config(time_limit),

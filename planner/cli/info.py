@@ -46,8 +46,8 @@ def units(
     from planner.results.views import unit_list
 
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION")
-    area_id = cat.area(area, "--area") if area else None
+    q = cat.qualification(qualification, "qualification")
+    area_id = cat.area(area, "area") if area else None
     emit(unit_list(cat, q, group=group, level=level, text=search, area=area_id,
                    include_disallowed=all_units), fmt)
 
@@ -63,4 +63,4 @@ def rules(qualification: QualArg, fmt: FormatOpt = Format.TABLE,
     from planner.results.views import RulesView
 
     cat = load(catalogue)
-    emit(RulesView(cat.qualification(qualification, "QUALIFICATION")), fmt)
+    emit(RulesView(cat.qualification(qualification, "qualification")), fmt)

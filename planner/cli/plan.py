@@ -56,7 +56,7 @@ def plan(
     from planner.questions.plan import plan as solve_plan
 
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION")
+    q = cat.qualification(qualification, "qualification")
     cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover,
                             gaps)
     result = solve_plan(cat, q, cond, minimise, solver_config(time_limit))

@@ -71,14 +71,14 @@ def report(
     from planner.results.report import gather
 
     if out is None:
-        raise InputError("--out: give the file to write, ending in .html or .md")
+        raise InputError("give the file to write, ending in .html or .md", field="out")
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
-        raise InputError(f"--out: '{out}' must end in .html or .md")
+        raise InputError(f"'{out}' must end in .html or .md", field="out")
     if not out.parent.is_dir():
-        raise InputError(f"--out: folder '{out.parent}' does not exist")
+        raise InputError(f"folder '{out.parent}' does not exist", field="out")
     cat = load(catalogue)
-    q = cat.qualification(qualification, "QUALIFICATION")
+    q = cat.qualification(qualification, "qualification")
     cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover)
     config = solver_config(time_limit)
     result = solve_plan(cat, q, cond, minimise, config)
@@ -109,7 +109,7 @@ def report(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"--out: cannot write '{out}': {exc.strerror}") from None
+        raise InputError(f"cannot write '{out}': {exc.strerror}", field="out") from None
     typer.echo(f"wrote {out} ({result.status.value}; {len(text)} bytes)")
     raise typer.Exit(exit_code(result.status))
 

@@ -75,16 +75,16 @@ class Catalogue:
         return {ref: i for i, ref in enumerate(sorted(self.units.index))}
 
     # -- lookups -------------------------------------------------------------------------
-    def qualification(self, text: str, option: str | None = None) -> Qualification:
+    def qualification(self, text: str, field: str | None = None) -> Qualification:
         """A qualification by slug, name or accreditation number (case and punctuation aside)."""
         key = _norm_key(text)
         for q in self.qualifications.values():
             if key in {_norm_key(q.slug), _norm_key(q.accreditation), _norm_key(q.name)}:
                 return q
         known = ", ".join(q.slug for q in self.qualifications.values())
-        raise InputError(f"unknown qualification '{text}' (known: {known})", option=option)
+        raise InputError(f"unknown qualification '{text}' (known: {known})", field=field)
 
-    def resolve_unit(self, text: str, option: str | None = None) -> str:
+    def resolve_unit(self, text: str, field: str | None = None) -> str:
         """'8605-404' or '404' -> '8605-404'; anything else is an ``InputError``."""
         t = str(text).strip()
         if t in self.units.index:
@@ -93,17 +93,17 @@ class Catalogue:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise InputError(f"unit '{t}' is ambiguous: {', '.join(matches)}", option=option)
-        raise InputError(f"unknown unit '{t}'", option=option)
+            raise InputError(f"unit '{t}' is ambiguous: {', '.join(matches)}", field=field)
+        raise InputError(f"unknown unit '{t}'", field=field)
 
-    def resolve_units(self, items, option: str | None = None) -> tuple[str, ...]:
+    def resolve_units(self, items, field: str | None = None) -> tuple[str, ...]:
         """Resolve a list of unit texts (each may be a comma or space separated list), keeping
         order and dropping repeats."""
         out: list[str] = []
         for item in items or ():
             for part in re.split(r"[,\s]+", str(item).strip()):
                 if part:
-                    ref = self.resolve_unit(part, option)
+                    ref = self.resolve_unit(part, field)
                     if ref not in out:
                         out.append(ref)
         return tuple(out)
@@ -125,10 +125,10 @@ class Catalogue:
         table["areas"] = table["ref"].map(lambda r: areas.get(r, ()))
         return table.sort_values("ref", kind="stable").reset_index(drop=True)
 
-    def area(self, text: str, option: str | None = None) -> str:
+    def area(self, text: str, field: str | None = None) -> str:
         """An area id from its id or name, case-insensitively, or an unambiguous word prefix."""
         if self.areas.empty:
-            raise InputError("this catalogue has no skill areas", option=option)
+            raise InputError("this catalogue has no skill areas", field=field)
         key = " ".join(str(text).lower().replace("-", " ").replace("_", " ").split())
         exact = [i for i, n in zip(self.areas["id"], self.areas["name"], strict=True)
                  if key in (i.lower(), n.lower())]
@@ -142,7 +142,7 @@ class Catalogue:
         valid = "; ".join(f"{i} ({n})" for i, n in zip(self.areas["id"], self.areas["name"],
                                                        strict=True))
         what = "ambiguous" if hits else "unknown"
-        raise InputError(f"{what} skill area '{text}' (valid: {valid})", option=option)
+        raise InputError(f"{what} skill area '{text}' (valid: {valid})", field=field)
 
     def area_name(self, area_id: str) -> str:
         return dict(zip(self.areas["id"], self.areas["name"], strict=True)).get(area_id, area_id)

@@ -38,12 +38,12 @@ class Conditions:
     def __post_init__(self) -> None:
         both = sorted(set(self.include) & set(self.exclude))
         if both:
-            raise InputError(f"unit {both[0]} is both included and excluded", option="--exclude")
+            raise InputError(f"unit {both[0]} is both included and excluded", field="exclude")
         for name in ("glh_max", "max_units"):
             v = getattr(self, name)
             if v is not None and not 0 <= v <= 1_000_000:
                 raise InputError(f"must be a whole number from 0 to 1000000, got {v}",
-                                 option="--" + name.replace("_", "-"))
+                                 field="" + name.replace("_", "-"))
 
     @property
     def registration_date(self) -> dt.date:
@@ -56,17 +56,17 @@ class Conditions:
         """Build from what a user typed: units as '404' or '8605-404', lists separated by commas
         or spaces, dates as YYYY-MM-DD, areas as 'AREA' or 'AREA=N'."""
         return cls(
-            include=catalogue.resolve_units(include, "--include"),
-            exclude=catalogue.resolve_units(exclude, "--exclude"),
-            achieved=catalogue.resolve_units(achieved, "--achieved"),
+            include=catalogue.resolve_units(include, "include"),
+            exclude=catalogue.resolve_units(exclude, "exclude"),
+            achieved=catalogue.resolve_units(achieved, "achieved"),
             glh_max=glh_max, max_units=max_units,
-            registered=parse_date(registered, "--registered"),
+            registered=parse_date(registered, "registered"),
             cover=parse_cover(catalogue, cover),
             gaps=parse_gaps(catalogue, gaps),
         )
 
 
-def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
+def parse_date(value: str | dt.date | None, field: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     text = str(value).strip()
@@ -75,7 +75,7 @@ def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"'{text}' is not a date YYYY-MM-DD", option=option) from None
+        raise InputError(f"'{text}' is not a date YYYY-MM-DD", field=field) from None
 
 
 MAX_GAP_WEIGHT = 1000  # weights are relative; a bound keeps the folded objective in 64 bits
@@ -103,9 +103,9 @@ def parse_cover(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
                 if not whole_number(n) or int(n) > most:
                     raise InputError(f"'{part}': credits after '=' must be a whole number from 0 "
                                      f"to {most} (every unit of the catalogue together)",
-                                     option="--cover")
+                                     field="cover")
                 credits = int(n)
-            area = catalogue.area(name.strip(), "--cover")
+            area = catalogue.area(name.strip(), "cover")
             out[area] = max(out.get(area, 0), credits)
     return tuple(sorted(out.items()))
 
@@ -124,9 +124,9 @@ def parse_gaps(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
             if w.strip():
                 if not whole_number(w) or not 1 <= int(w) <= MAX_GAP_WEIGHT:
                     raise InputError(f"'{part}': the weight after '=' must be a whole number "
-                                     f"from 1 to {MAX_GAP_WEIGHT}", option="--gaps")
+                                     f"from 1 to {MAX_GAP_WEIGHT}", field="gaps")
                 weight = int(w)
-            area = catalogue.area(name.strip(), "--gaps")
+            area = catalogue.area(name.strip(), "gaps")
             out[area] = max(out.get(area, 0), weight)
     return tuple(sorted(out.items()))
 

@@ -31,14 +31,21 @@ class RuleError(CatalogueError):
 
 
 class InputError(PlannerError):
-    """The user's request is malformed: an unknown unit or qualification, a bad date or number.
+    """The question is malformed: an unknown unit or qualification, a bad date or number.
 
-    ``option`` names the option or argument at fault, when there is one.
+    ``field`` names the field of the question at fault in the library's own words (``include``,
+    ``glh_max``, ``registered``, ``units``, ``qualification``), when there is one; ``detail`` is
+    the message without it. Each front end names the field as its user typed it: the CLI as a
+    flag (``--glh-max``), batch and cohort files as a column, the web API as a JSON field.
     """
 
-    def __init__(self, message: str, *, option: str | None = None) -> None:
-        self.option, self.detail = option, message
-        super().__init__(f"{option}: {message}" if option else message)
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field, self.detail = field, message
+        super().__init__(f"{field}: {message}" if field else message)
+
+    def named(self, name: str | None) -> str:
+        """The message with the field called ``name`` (the front end's word for it)."""
+        return f"{name}: {self.detail}" if name else self.detail
 
 
 class InfeasibleError(PlannerError):

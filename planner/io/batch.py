@@ -96,34 +96,34 @@ class _Bad(Exception):
 def read_requests(path: str | Path, catalogue: Catalogue) -> list[Item]:
     """Read and check a requests CSV: one ``Request`` or ``BadRow`` per record, in file order.
 
-    Raises ``InputError`` (option ``REQUESTS``) when the file itself is unusable."""
+    Raises ``InputError`` (field ``requests``) when the file itself is unusable."""
     path = Path(path)
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start})", option="REQUESTS") \
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start})", field="requests") \
             from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})", option="REQUESTS") \
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})", field="requests") \
             from None
     records = _records(text, name)
     if not records or not any(c.strip() for c in records[0][1]):
         raise InputError(f"{name}: the file is empty (a header 'id,qualification,...' is needed)",
-                         option="REQUESTS")
+                         field="requests")
     header = [h.strip().lower() for h in records[0][1]]
     for i, col in enumerate(header):
         if not col:
-            raise InputError(f"{name}, line 1: column {i + 1} has no name", option="REQUESTS")
+            raise InputError(f"{name}, line 1: column {i + 1} has no name", field="requests")
         if col not in COLUMNS:
             raise InputError(f"{name}, line 1: unknown column '{col}' (columns: "
-                             f"{', '.join(COLUMNS)})", option="REQUESTS")
+                             f"{', '.join(COLUMNS)})", field="requests")
         if col in header[:i]:
-            raise InputError(f"{name}, line 1: column '{col}' is named twice", option="REQUESTS")
+            raise InputError(f"{name}, line 1: column '{col}' is named twice", field="requests")
     for col in REQUIRED:
         if col not in header:
             raise InputError(f"{name}, line 1: no '{col}' column (required: "
-                             f"{', '.join(REQUIRED)})", option="REQUESTS")
+                             f"{', '.join(REQUIRED)})", field="requests")
     items: list[Item] = []
     seen: set[str] = set()
     for line, cells in records[1:]:
@@ -159,7 +159,7 @@ def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
             what = str(exc)
             if "end of data" in what or "EOF" in what:
                 what = "a quote opened in this record is never closed"
-            raise InputError(f"{name}, line {start}: {what}", option="REQUESTS") from None
+            raise InputError(f"{name}, line {start}: {what}", field="requests") from None
         out.append((start, cells))
         start = reader.line_num + 1
 
@@ -207,9 +207,7 @@ def _request(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str
                                 achieved=units["achieved"], glh_max=glh_max,
                                 registered=registered)
     except PlannerError as exc:  # whatever else the library refuses is this row's fault too
-        option = getattr(exc, "option", None)
-        raise _Bad(option.lstrip("-").replace("-", "_") if option else None,
-                   _message(exc)) from None
+        raise _Bad(getattr(exc, "field", None), _message(exc)) from None
     return Request(ident, line, qual.slug, objective, conditions)
 
 
@@ -346,7 +344,7 @@ def run_dask(catalogue: Catalogue, requests: Sequence[Request], workers: int,
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError(f"the dask engine is not installed: {DASK_HINT}",
-                         option="--engine") from None
+                         field="engine") from None
     if not requests:
         return
     cluster = None
@@ -363,7 +361,7 @@ def run_dask(catalogue: Catalogue, requests: Sequence[Request], workers: int,
             cluster.close()
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"cannot reach the Dask scheduler '{scheduler}' ({first})",
-                         option="--scheduler" if scheduler else "--engine") from None
+                         field="scheduler" if scheduler else "engine") from None
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         size = _chunksize(len(requests), n_workers)
@@ -394,7 +392,7 @@ def format_for(out: Path, fmt: str | None) -> str:
     if fmt:
         fmt = fmt.lower()
         if fmt not in FORMATS:
-            raise InputError(f"unknown format '{fmt}' (csv or jsonl)", option="--format")
+            raise InputError(f"unknown format '{fmt}' (csv or jsonl)", field="format")
         return fmt
     suffix = out.suffix.lower()
     if suffix == ".csv":
@@ -402,7 +400,7 @@ def format_for(out: Path, fmt: str | None) -> str:
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     raise InputError(f"cannot tell the format of '{out}' from its name: end it in .csv or "
-                     ".jsonl, or give --format", option="--out")
+                     ".jsonl, or give --format", field="out")
 
 
 def _csv_cells(row: dict[str, Any]) -> list[str]:
@@ -437,10 +435,10 @@ def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})", option="--resume") \
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})", field="resume") \
             from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not a batch output (not UTF-8 text)", option="--resume") \
+        raise InputError(f"{path}: not a batch output (not UTF-8 text)", field="resume") \
             from None
     if not text.endswith("\n"):
         text = text[:text.rfind("\n") + 1]
@@ -453,7 +451,7 @@ def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
                 obj = None
             if not isinstance(obj, dict) or tuple(obj) != RESULT_COLUMNS:
                 raise InputError(f"{path}, line {n}: not a batch result row in JSON Lines "
-                                 f"(keys: {', '.join(RESULT_COLUMNS)})", option="--resume")
+                                 f"(keys: {', '.join(RESULT_COLUMNS)})", field="resume")
             rows.append(obj)
         return rows
     if not text:
@@ -462,14 +460,14 @@ def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
         records = _records(text, str(path))
     except InputError:
         raise InputError(f"{path}: not a batch output in CSV (unbalanced quotes)",
-                         option="--resume") from None
+                         field="resume") from None
     if tuple(records[0][1]) != RESULT_COLUMNS:
         raise InputError(f"{path}, line 1: not a batch output in CSV (header: "
-                         f"{','.join(RESULT_COLUMNS)})", option="--resume")
+                         f"{','.join(RESULT_COLUMNS)})", field="resume")
     for line, cells in records[1:]:
         if len(cells) != len(RESULT_COLUMNS):
             raise InputError(f"{path}, line {line}: {len(cells)} cells, a result row has "
-                             f"{len(RESULT_COLUMNS)}", option="--resume")
+                             f"{len(RESULT_COLUMNS)}", field="resume")
         row: dict[str, Any] = dict(zip(RESULT_COLUMNS, cells, strict=True))
         row["units"] = cells[RESULT_COLUMNS.index("units")].split()
         for key in _NUMBERS:
@@ -486,13 +484,13 @@ def _reusable(items: Sequence[Item], done: list[dict[str, Any]], path: Path) -> 
     if len(done) > len(items):
         raise InputError(f"{path} has {len(done)} rows but the requests only {len(items)}: it "
                          "was made from other requests (remove it or leave out --resume)",
-                         option="--resume")
+                         field="resume")
     keep: dict[int, dict] = {}
     for i, (item, row) in enumerate(zip(items, done, strict=False)):
         if str(row["id"]) != item.id:
             raise InputError(f"{path}: result {i + 1} is for id '{row['id']}' but request "
                              f"{i + 1} (line {item.line}) is '{item.id}': it was made from other "
-                             "requests (remove it or leave out --resume)", option="--resume")
+                             "requests (remove it or leave out --resume)", field="resume")
         # a row whose qualification changed is planned again (the other columns of a request
         # are not in its result, so a change to them under the same id cannot be seen)
         if row["status"] != "error" and isinstance(item, Request) and \
@@ -555,17 +553,17 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     fmt = format_for(out, fmt)
     engine = engine.lower()
     if engine not in ENGINES:
-        raise InputError(f"unknown engine '{engine}' (local or dask)", option="--engine")
+        raise InputError(f"unknown engine '{engine}' (local or dask)", field="engine")
     if scheduler and engine != "dask":
-        raise InputError("a scheduler address needs --engine dask", option="--scheduler")
+        raise InputError("a scheduler address needs --engine dask", field="scheduler")
     if workers is not None and workers < 1:
-        raise InputError(f"must be at least 1, got {workers}", option="--workers")
+        raise InputError(f"must be at least 1, got {workers}", field="workers")
     workers = workers or usable_cores()
     if engine == "dask":
         _check_dask()
     if out.exists() and Path(requests_path).exists() and out.samefile(requests_path):
         raise InputError(f"'{out}' is the requests file: the results would overwrite it",
-                         option="--out")
+                         field="out")
     catalogue = load_catalogue(catalogue_root)
     items = read_requests(requests_path, catalogue)
     done: dict[int, dict] = {}
@@ -629,7 +627,7 @@ def _check_dask() -> None:
     import importlib.util
 
     if importlib.util.find_spec("distributed") is None:
-        raise InputError(f"the dask engine is not installed: {DASK_HINT}", option="--engine")
+        raise InputError(f"the dask engine is not installed: {DASK_HINT}", field="engine")
 
 
 def _write(out: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[dict[str, Any]],
@@ -663,7 +661,7 @@ def _write(out: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[dict[
                 f.write(encode(row, fmt))
                 f.flush()
     except OSError as exc:
-        raise InputError(f"cannot write '{out}' ({exc.strerror or exc})", option="--out") \
+        raise InputError(f"cannot write '{out}' ({exc.strerror or exc})", field="out") \
             from None
 
 

@@ -39,17 +39,17 @@ def read_learners(path: str | Path, catalogue: Catalogue,
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror})", option="LEARNERS") from None
+        raise InputError(f"{name}: cannot read ({exc.strerror})", field="learners") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start + 1})",
-                         option="LEARNERS") from None
+                         field="learners") from None
     rows = _rows(name, text)
     first = next(rows, None)
     if first is None or not first[1]:
         raise InputError(f"{name}: the file is empty (a header 'id,...' is needed)",
-                         option="LEARNERS")
+                         field="learners")
     if isinstance(first[1], str):  # the header itself could not be parsed
-        raise InputError(f"{name}, line {first[0]}: {first[1]}", option="LEARNERS")
+        raise InputError(f"{name}, line {first[0]}: {first[1]}", field="learners")
     cols = _header(name, first[1])
     learners: list[Learner] = []
     errors: list[RowError] = []
@@ -68,7 +68,7 @@ def read_learners(path: str | Path, catalogue: Catalogue,
         except _BadRow as bad:
             error = RowError(name, line, bad.field, bad.message)
             if strict:
-                raise InputError(str(error), option="--strict") from None
+                raise InputError(str(error), field="strict") from None
             errors.append(error)
             continue
         seen.add(learner.id)
@@ -89,7 +89,7 @@ def _rows(name: str, text: str) -> Iterator[tuple[int, list[str] | str]]:
         except csv.Error as exc:
             if "end of data" in str(exc):
                 raise InputError(f"{name}, line {last + 1}: a quote opened in this row is never "
-                                 "closed", option="LEARNERS") from None
+                                 "closed", field="learners") from None
             yield last + 1, f"not a valid CSV row ({exc})"
             last = reader.line_num
             continue
@@ -105,7 +105,7 @@ def _header(name: str, header: list[str]) -> list[str]:
         what = (f"unknown column '{unknown[0]}'" if unknown else
                 f"column '{twice[0]}' appears twice" if twice else "no 'id' column")
         raise InputError(f"{name}, line 1: {what} (columns: {', '.join(COLUMNS)})",
-                         option="LEARNERS")
+                         field="learners")
     return cols
 
 
@@ -140,5 +140,5 @@ def _learner(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str
 
 
 def _message(exc: PlannerError) -> str:
-    """The error's own words, without the option prefix (the row error names the field)."""
+    """The error's own words, without the field prefix (the row error names the field)."""
     return getattr(exc, "detail", None) or str(exc)

@@ -92,9 +92,9 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
     objective = Objective(objective)
     config = config or SolverConfig()
     if k < 1:
-        raise InputError(f"must be at least 1, got {k}", option="-k")
+        raise InputError(f"must be at least 1, got {k}", field="k")
     if differ_by < 0:
-        raise InputError(f"must not be negative, got {differ_by}", option="--differ-by")
+        raise InputError(f"must not be negative, got {differ_by}", field="differ_by")
     clock = _Clock(config)
     m = PathwayModel(cat, qual, cond)
     expr = m.set_objective(objective)
@@ -235,7 +235,7 @@ def progress(cat: Catalogue, source: Qualification | str, target: Qualification 
     config = config or SolverConfig()
     if source.order >= target.order:
         raise InputError(f"the {target.name} is not larger than the {source.name}: progression "
-                         "goes from a smaller qualification to a larger one", option="--to")
+                         "goes from a smaller qualification to a larger one", field="to")
     if cond.achieved:
         return _top_up(cat, source, target, cond, objective, config)
     chain = [source] + sorted((q for q in cat.qualifications.values()
@@ -397,17 +397,17 @@ def frontier(cat: Catalogue, qual: Qualification | str, cond: Conditions | None 
     cond = cond or Conditions()
     config = config or SolverConfig()
     if x not in ("units", "areas", "tqt"):
-        raise InputError(f"'{x}' is not one of units, areas, tqt", option="--x")
+        raise InputError(f"'{x}' is not one of units, areas, tqt", field="x")
     if y not in ("glh", "tqt"):
-        raise InputError(f"'{y}' is not one of glh, tqt", option="--y")
+        raise InputError(f"'{y}' is not one of glh, tqt", field="y")
     if x == y:
-        raise InputError("--x and --y must differ", option="--x")
+        raise InputError("--x and --y must differ", field="x")
     area_ids: tuple[str, ...] = ()
     if x == "areas":
-        area_ids = tuple(sorted({cat.area(a, "--area") for a in areas} if areas
+        area_ids = tuple(sorted({cat.area(a, "area") for a in areas} if areas
                                 else set(cat.areas["id"])))
         if not area_ids:
-            raise InputError("the catalogue has no skill areas", option="--x")
+            raise InputError("the catalogue has no skill areas", field="x")
     clock = _Clock(config)
     points: list[FrontierPoint] = []
     notes: list[str] = []

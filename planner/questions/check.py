@@ -19,7 +19,7 @@ from planner.results.audit import CheckResult, RejectedUnit
 from planner.results.plan import Pathway
 
 
-def resolve_set(catalogue: Catalogue, items, option: str = "UNITS") -> tuple[str, ...]:
+def resolve_set(catalogue: Catalogue, items, field: str = "units") -> tuple[str, ...]:
     """The user's units, in the order given. Unlike option lists, a unit given twice (as '404'
     and '8605-404' too) is an error here: a set that names a unit twice is not a pathway."""
     out: list[str] = []
@@ -27,9 +27,9 @@ def resolve_set(catalogue: Catalogue, items, option: str = "UNITS") -> tuple[str
         for part in re.split(r"[,\s]+", str(item).strip()):
             if not part:
                 continue
-            ref = catalogue.resolve_unit(part, option)
+            ref = catalogue.resolve_unit(part, field)
             if ref in out:
-                raise InputError(f"unit {ref} is listed twice", option=option)
+                raise InputError(f"unit {ref} is listed twice", field=field)
             out.append(ref)
     return tuple(out)
 
@@ -44,7 +44,7 @@ def check(catalogue: Catalogue, qual: Qualification | str, units, *, achieved=()
     qual = catalogue.qualification(qual) if isinstance(qual, str) else qual
     refs = tuple(dict.fromkeys([*units, *achieved]))
     if not refs:
-        raise InputError("give at least one unit", option="UNITS")
+        raise InputError("give at least one unit", field="units")
     date = registered or dt.date.today()
     rules = tuple(check_rules(catalogue, qual, refs, achieved, date))
     problems = unit_problems(catalogue, qual, refs, achieved, date)

@@ -87,14 +87,14 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
     cover = _cover(cat, cover)
     learners = list(learners)
     if not learners:
-        raise InputError("no learners to plan for", option="LEARNERS")
+        raise InputError("no learners to plan for", field="learners")
     start = time.perf_counter()
     cm = CohortModel(cat, qual, learners, cover, objective)
     solved = solve_stages(cm, config)
     if solved.status is Status.INFEASIBLE:
         stuck = _stuck_learners(cat, qual, learners, cover, config, source)
         if stuck and strict:
-            raise InputError(str(stuck[0][1]), option="--strict")
+            raise InputError(str(stuck[0][1]), field="strict")
         errors = tuple(sorted((*errors, *(e for _, e in stuck)), key=lambda e: e.line))
         left = [lr for lr in learners if all(lr is not x for x, _ in stuck)]
         if stuck and left:

@@ -59,7 +59,7 @@ def _solve_gaps_first(m: PathwayModel, objective: Objective,
     too wide for CP-SAT to prove exactly, with large weights). One time limit for both."""
     if sum(w for _, w in m.conditions.gaps) >= 2**50:  # a library caller past the parser's bound
         raise InputError("the weights make the objective too wide for CP-SAT to prove exactly; "
-                         "give smaller weights", option="--gaps")
+                         "give smaller weights", field="gaps")
     stages = [m.gaps_expr(), m.set_objective(objective, gaps=False)]
     solved = solve_in_stages(m.model, stages, list(m.x.values()), config)
     if solved.values is None:

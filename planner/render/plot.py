@@ -52,11 +52,11 @@ def plot_frontier(frontier: Frontier, path: str | Path) -> Path:
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"'{path}' must end in .png or .svg", option="--plot")
+        raise InputError(f"'{path}' must end in .png or .svg", field="plot")
     if not path.parent.is_dir():
-        raise InputError(f"folder '{path.parent}' does not exist", option="--plot")
+        raise InputError(f"folder '{path.parent}' does not exist", field="plot")
     if not frontier.points:
-        raise InputError("there is no frontier to plot: no pathway exists", option="--plot")
+        raise InputError("there is no frontier to plot: no pathway exists", field="plot")
     from matplotlib import rc_context
 
     with rc_context(_RC):  # type: ignore[arg-type]
@@ -65,7 +65,7 @@ def plot_frontier(frontier: Frontier, path: str | Path) -> Path:
         try:
             fig.savefig(path, format=fmt, metadata=meta)
         except OSError as exc:
-            raise InputError(f"cannot write '{path}': {exc.strerror}", option="--plot") from None
+            raise InputError(f"cannot write '{path}': {exc.strerror}", field="plot") from None
     return path
 
 

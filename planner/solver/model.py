@@ -127,7 +127,7 @@ class PathwayModel:
             if not self.conditions.gaps:
                 raise InputError(str(exc)) from None
             raise InputError("the weights make the objective too wide for CP-SAT to prove "
-                             "exactly; give smaller weights", option="--gaps") from None
+                             "exactly; give smaller weights", field="gaps") from None
         self.model.minimize(self.objective)
         return self.objective
 
