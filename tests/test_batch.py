@@ -123,7 +123,7 @@ def test_bad_rows_become_error_rows_with_their_line(cat, tmp_path):
                      "award, certificate, diploma, extended-diploma)"),
         ("bad-unit", "line 4, field 'achieved': unknown unit '999'"),
         ("bad-obj", "line 5, field 'objective': unknown objective 'hours' (glh or tqt)"),
-        ("bad-int", "line 6, field 'glh_max': 'ten' is not a whole number of hours from 0 to 1000000"),
+        ("bad-int", "line 6, field 'glh_max': 'ten' is not a whole number from 0 to 1000000"),
         ("bad-date", "line 7, field 'registered': '2024-13-01' is not a date YYYY-MM-DD"),
         ("ok1", "line 8, field 'id': duplicate id 'ok1'"),
         ("", "line 9, field 'id': missing id"),
@@ -521,3 +521,44 @@ def test_a_line_break_in_a_cell_keeps_each_warning_on_one_line(run, tmp_path):
     warnings = [x for x in err.splitlines() if x.startswith("planner: warning:")]
     assert code == 2 and len(warnings) == 2 and len(err.strip().splitlines()) == 3
     assert "(id 'b\\n2')" in warnings[0]
+
+
+# -- every condition of plan is a batch column (issue 15) ---------------------------------------
+
+def test_every_condition_of_plan_is_a_column():
+    from planner.cli.common import CONDITION_OPTIONS
+
+    assert set(CONDITION_OPTIONS) - {"minimise", "time_limit"} <= set(batch.COLUMNS)
+
+
+def test_cover_gaps_and_max_units_columns_mean_what_plan_means(cat, tmp_path):
+    """Once refused with "unknown column 'cover'"; now each row is the plan question."""
+    path = tmp_path / "r.csv"
+    path.write_text("id,qualification,cover,gaps,max_units,glh_max\n"
+                    'a,diploma,people=10,,,\n'
+                    'b,certificate,,"results=3,direction",,\n'
+                    "c,diploma,,,6,\n"
+                    'd,award,"people,results=6",,3,40\n', encoding="utf-8")
+    run_batch(path, tmp_path / "out.jsonl", workers=1)
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    asked = {"a": dict(cover=["people=10"]), "b": dict(gaps=["results=3,direction"]),
+             "c": dict(max_units=6), "d": dict(cover=["people,results=6"], max_units=3,
+                                               glh_max=40)}
+    for row in out:
+        cond = Conditions.from_user(cat, **asked[row["id"]])
+        single = plan(cat, row["qualification"], cond)
+        assert row["status"] == single.status.value == "optimal", row
+        assert row["units"] == list(single.pathway.refs)
+        assert check_conditions(cat, row["units"], cond) == []
+
+
+@pytest.mark.parametrize("cells, field", [
+    ("cover=nowhere", "cover"), ("cover=people=x", "cover"), ("gaps=results=0", "gaps"),
+    ("max_units=-1", "max_units"), ("max_units=1000001", "max_units"),
+])
+def test_bad_condition_cells_are_error_rows_naming_the_column(cat, tmp_path, cells, field):
+    col, value = cells.split("=", 1)
+    path = tmp_path / "r.csv"
+    path.write_text(f"id,qualification,{col}\nx,award,{value}\n", encoding="utf-8")
+    (item,) = read_requests(path, cat)
+    assert isinstance(item, batch.BadRow) and item.field == field, item

@@ -389,3 +389,67 @@ def test_cli_cohort_formats(run, tmp_path, fmt):
     path.write_text("id\nann\nbob\n")
     code, out, _ = run("cohort", "award", path, "--cover", "dir", "--format", fmt)
     assert code == 0 and "ann" in out
+
+
+# -- every condition of plan: a learners column and a cohort option (issue 15) ------------------
+
+def test_every_condition_of_plan_is_a_learners_column():
+    from planner.cli.common import CONDITION_OPTIONS
+    from planner.io.learners import COLUMNS
+
+    assert set(CONDITION_OPTIONS) - {"minimise", "time_limit"} <= set(COLUMNS)
+
+
+def test_learners_own_conditions_and_the_cohorts_hold_together(cat, tmp_path, run):
+    """Each learner's columns and the cohort-wide options both bind every pathway."""
+    from planner.domain.conditions import Conditions
+    from planner.domain.validate import check_conditions
+
+    csv = tmp_path / "l.csv"
+    csv.write_text("id,achieved,glh_max,max_units,cover,gaps\n"
+                   "ann,404,,,people=6,\n"
+                   "bob,,60,9,,results=2\n"
+                   "cy,,,,,\n", encoding="utf-8")
+    code, out, err = run("cohort", "diploma", csv, "--exclude", "409", "--cover", "direction",
+                         "--max-units", "10", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    group, errors = read_learners(csv, cat)
+    assert not errors
+    shared = Conditions.from_user(cat, exclude=["409"], cover=["direction"], max_units=10)
+    own = {x.id: x.conditions(shared) for x in group}
+    assert own["bob"].max_units == 9 and own["ann"].max_units == 10  # the smaller ceiling
+    assert own["ann"].cover == (("direction", 0), ("people", 6))
+    for x in data["learners"]:
+        p = x["pathway"]
+        assert is_valid(cat, cat.qualification("diploma"), p["units"], p["achieved"])
+        assert check_conditions(cat, p["units"], own[x["id"]]) == [], x["id"]
+    bob = next(x for x in data["learners"] if x["id"] == "bob")["pathway"]
+    assert any("results" in u["areas"] for u in bob["unit_details"])  # the gap closed
+
+
+def test_cohort_gaps_come_first_as_in_plan(cat):
+    """With skills gaps a learner closes as much weight as plan would on their own."""
+    from planner.domain.conditions import Conditions
+    from planner.questions.plan import plan
+
+    learners = [Learner("a", gaps=(("direction", 5), ("change", 1))), Learner("b")]
+    res = plan_cohort(cat, "award", learners, config=SolverConfig(time_limit=30))
+    assert res.status is Status.OPTIMAL
+    single = plan(cat, "award", Conditions(gaps=learners[0].gaps))
+    got = {p.learner.id: p.pathway for p in res.plans}
+    closed = {a for u in got["a"].units for a in u.areas}
+    best = {a for u in single.pathway.units for a in u.areas}
+    weight = dict(learners[0].gaps)
+    assert sum(weight.get(a, 0) for a in closed) == sum(weight.get(a, 0) for a in best) > 0
+
+
+@pytest.mark.parametrize("header, cell, field", [
+    ("glh_max", "many", "glh_max"), ("max_units", "1.5", "max_units"),
+    ("cover", "nowhere", "cover"), ("gaps", "people=0", "gaps"),
+])
+def test_bad_condition_cells_are_bad_rows(cat, tmp_path, header, cell, field):
+    csv = tmp_path / "l.csv"
+    csv.write_text(f"id,{header}\nx,{cell}\ny,\n", encoding="utf-8")
+    group, errors = read_learners(csv, cat)
+    assert [x.id for x in group] == ["y"] and errors[0].field == field and errors[0].line == 2

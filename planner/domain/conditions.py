@@ -41,13 +41,38 @@ class Conditions:
             raise InputError(f"unit {both[0]} is both included and excluded", field="exclude")
         for name in ("glh_max", "max_units"):
             v = getattr(self, name)
-            if v is not None and not 0 <= v <= 1_000_000:
-                raise InputError(f"must be a whole number from 0 to 1000000, got {v}",
-                                 field="" + name.replace("_", "-"))
+            if v is not None and not 0 <= v <= CEILING:
+                raise InputError(f"must be a whole number from 0 to {CEILING}, got {v}",
+                                 field=name)
 
     @property
     def registration_date(self) -> dt.date:
         return self.registered or dt.date.today()
+
+    def together(self, shared: Conditions) -> Conditions:
+        """These (one learner's own) conditions with ``shared`` ones (a whole group's): unit
+        lists and areas together (an area's larger figure), the smaller of two ceilings, the
+        learner's own registration date before the group's."""
+        def least(a: int | None, b: int | None) -> int | None:
+            return b if a is None else a if b is None else min(a, b)
+
+        def areas(a, b) -> tuple[tuple[str, int], ...]:
+            out: dict[str, int] = dict(a)
+            for area, n in b:
+                out[area] = max(out.get(area, 0), n)
+            return tuple(sorted(out.items()))
+
+        def units(a, b) -> tuple[str, ...]:
+            return tuple(dict.fromkeys((*a, *b)))
+
+        return Conditions(
+            include=units(self.include, shared.include),
+            exclude=units(self.exclude, shared.exclude),
+            achieved=units(self.achieved, shared.achieved),
+            glh_max=least(self.glh_max, shared.glh_max),
+            max_units=least(self.max_units, shared.max_units),
+            registered=self.registered or shared.registered,
+            cover=areas(self.cover, shared.cover), gaps=areas(self.gaps, shared.gaps))
 
     @classmethod
     def from_user(cls, catalogue: Catalogue, *, include=(), exclude=(), achieved=(),
@@ -76,6 +101,22 @@ def parse_date(value: str | dt.date | None, field: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(f"'{text}' is not a date YYYY-MM-DD", field=field) from None
+
+
+CEILING = 1_000_000  # the largest --glh-max or --max-units
+
+
+def parse_ceiling(text: str | int | None, field: str) -> int | None:
+    """A ceiling (glh_max, max_units) as typed in a CSV cell: empty for none, else a whole
+    number from 0 to ``CEILING``."""
+    if text is None or isinstance(text, int):
+        return text
+    text = text.strip()
+    if not text:
+        return None
+    if not whole_number(text) or int(text) > CEILING:
+        raise InputError(f"'{text}' is not a whole number from 0 to {CEILING}", field=field)
+    return int(text)
 
 
 MAX_GAP_WEIGHT = 1000  # weights are relative; a bound keeps the folded objective in 64 bits

@@ -1,9 +1,11 @@
 """Batch planning: one request per CSV row, one result row per request, on every core.
 
 The requests CSV has a header naming its columns among ``id, qualification, objective, achieved,
-include, exclude, glh_max, registered`` (only ``id`` and ``qualification`` are required). Units are
-separated by spaces or commas and written as ``404`` or ``8605-404``; ``objective`` is ``glh`` (the
-default) or ``tqt``; ``glh_max`` a whole number; ``registered`` a date YYYY-MM-DD.
+include, exclude, glh_max, registered, max_units, cover, gaps`` (only ``id`` and ``qualification``
+are required): every condition of ``planner plan``, with the same meaning. Units are separated by
+spaces or commas and written as ``404`` or ``8605-404``; ``objective`` is ``glh`` (the default) or
+``tqt``; ``glh_max`` and ``max_units`` whole numbers; ``registered`` a date YYYY-MM-DD; ``cover``
+``AREA`` or ``AREA=N`` and ``gaps`` ``AREA=W``, separated by commas.
 
 The whole file is read and checked first. A fault of the file itself (it cannot be read, is empty,
 lacks a required column, names a column twice or an unknown one, has a quote that is never closed)
@@ -36,7 +38,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.domain.conditions import Conditions, SolverConfig, parse_date, whole_number
+from planner.domain.conditions import (
+    Conditions,
+    SolverConfig,
+    parse_ceiling,
+    parse_cover,
+    parse_date,
+    parse_gaps,
+)
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.objective import Objective
 
@@ -45,7 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from planner.results.plan import PlanResult
 
 COLUMNS = ("id", "qualification", "objective", "achieved", "include", "exclude", "glh_max",
-           "registered")
+           "registered", "max_units", "cover", "gaps")
 REQUIRED = ("id", "qualification")
 RESULT_COLUMNS = ("id", "qualification", "status", "units", "credits", "group2_credits", "glh",
                   "tqt", "new_glh", "new_tqt", "error")
@@ -188,24 +197,21 @@ def _request(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str
             units[col] = catalogue.resolve_units([row.get(col, "")])
         except PlannerError as exc:
             raise _Bad(col, _message(exc)) from None
-    glh_text = row.get("glh_max", "")
-    glh_max = None
-    if glh_text:
-        if not whole_number(glh_text) or int(glh_text) > 1_000_000:
-            raise _Bad("glh_max", f"'{glh_text}' is not a whole number of hours from 0 to "
-                       "1000000")
-        glh_max = int(glh_text)
-    try:
-        registered = parse_date(row.get("registered") or None, "registered")
-    except PlannerError as exc:
-        raise _Bad("registered", _message(exc)) from None
+    parsers = {"glh_max": parse_ceiling, "max_units": parse_ceiling, "registered": parse_date,
+               "cover": lambda text, _: parse_cover(catalogue, [text]),
+               "gaps": lambda text, _: parse_gaps(catalogue, [text])}
+    own = {}
+    for col, parse in parsers.items():
+        try:
+            own[col] = parse(row.get(col, ""), col)
+        except PlannerError as exc:
+            raise _Bad(col, _message(exc)) from None
     both = sorted(set(units["include"]) & set(units["exclude"]))
     if both:
         raise _Bad("exclude", f"unit {both[0]} is both included and excluded")
     try:
         conditions = Conditions(include=units["include"], exclude=units["exclude"],
-                                achieved=units["achieved"], glh_max=glh_max,
-                                registered=registered)
+                                achieved=units["achieved"], **own)
     except PlannerError as exc:  # whatever else the library refuses is this row's fault too
         raise _Bad(getattr(exc, "field", None), _message(exc)) from None
     return Request(ident, line, qual.slug, objective, conditions)

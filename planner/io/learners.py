@@ -4,8 +4,11 @@ The learner and row-error objects are ``planner.results.cohort``'s; the CP-SAT m
 ``planner.questions.cohort``.
 
 The learners CSV has a header; only ``id`` is required, the other columns are optional:
-``id, achieved, registered, include, exclude``. Units are separated by spaces or commas and
-written as ``404`` or ``8605-404``; ``registered`` is a date YYYY-MM-DD. A bad row is reported
+``id, achieved, registered, include, exclude, glh_max, max_units, cover, gaps``: each learner's
+own conditions, with the meaning of ``planner plan``'s options of the same name. Units are
+separated by spaces or commas and written as ``404`` or ``8605-404``; ``registered`` is a date
+YYYY-MM-DD; ``glh_max`` and ``max_units`` whole numbers; ``cover`` ``AREA`` or ``AREA=N`` and
+``gaps`` ``AREA=W``, separated by commas. A bad row is reported
 with the line it starts on and skipped, so the good rows are not lost; ``strict=True`` makes the
 first bad row fatal.
 """
@@ -18,11 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from planner.domain.catalogue import Catalogue
-from planner.domain.conditions import parse_date
+from planner.domain.conditions import parse_ceiling, parse_cover, parse_date, parse_gaps
 from planner.domain.errors import InputError, PlannerError
 from planner.results.cohort import Learner, RowError
 
-COLUMNS = ("id", "achieved", "registered", "include", "exclude")
+COLUMNS = ("id", "achieved", "registered", "include", "exclude", "glh_max", "max_units", "cover",
+           "gaps")
 
 
 def read_learners(path: str | Path, catalogue: Catalogue,
@@ -128,15 +132,20 @@ def _learner(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str
             units[col] = catalogue.resolve_units([row.get(col, "")], col)
         except PlannerError as exc:
             raise _BadRow(col, _message(exc)) from None
-    try:
-        registered = parse_date(row.get("registered") or None, "registered")
-    except PlannerError as exc:
-        raise _BadRow("registered", _message(exc)) from None
+    parsers = {"registered": parse_date, "glh_max": parse_ceiling, "max_units": parse_ceiling,
+               "cover": lambda text, _: parse_cover(catalogue, [text]),
+               "gaps": lambda text, _: parse_gaps(catalogue, [text])}
+    own = {}
+    for col, parse in parsers.items():
+        try:
+            own[col] = parse(row.get(col, ""), col)
+        except PlannerError as exc:
+            raise _BadRow(col, _message(exc)) from None
     both = sorted(set(units["include"]) & set(units["exclude"]))
     if both:
         raise _BadRow("exclude", f"unit {both[0]} is both included and excluded")
-    return Learner(ident, units["achieved"], registered, units["include"], units["exclude"],
-                   line)
+    return Learner(ident, units["achieved"], include=units["include"], exclude=units["exclude"],
+                   line=line, **own)
 
 
 def _message(exc: PlannerError) -> str:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from ortools.sat.python import cp_model
 
 from planner.domain.catalogue import Catalogue
-from planner.domain.conditions import Objective, SolverConfig, parse_cover
+from planner.domain.conditions import Conditions, Objective, SolverConfig, parse_cover
 from planner.domain.errors import InputError
 from planner.domain.rules import Qualification
 from planner.results.cohort import CohortResult, Delivery, Learner, LearnerPlan, RowError
@@ -35,10 +35,11 @@ class CohortModel:
     with ``stages``: the lexicographic objectives, most important first."""
 
     def __init__(self, catalogue: Catalogue, qual: Qualification, learners: list[Learner],
-                 cover: tuple[tuple[str, int], ...], objective: Objective) -> None:
+                 shared: Conditions, objective: Objective) -> None:
         self.catalogue, self.qual, self.learners = catalogue, qual, learners
         self.model = cp_model.CpModel()
-        self.members = [PathwayModel(catalogue, qual, learner.conditions(cover), model=self.model)
+        self.members = [PathwayModel(catalogue, qual, learner.conditions(shared),
+                                    model=self.model)
                         for learner in learners]
         refs = sorted({r for m in self.members for r in m.new_refs()})
         self.deliver = {r: self.model.new_bool_var(f"deliver {r}") for r in refs}
@@ -54,7 +55,10 @@ class CohortModel:
         own = sum(getattr(facts[r], attr) * m.x[r] for m in self.members for r in m.new_refs())
         claimed = [(-1, m.x[r]) for m in self.members for r in sorted(m.achieved)]
         count = [(1, v) for v in self.deliver.values()]
-        return [delivery, own, fold_lexicographic([(claimed, 0), (count, 0)])]
+        # skills gaps first, as plan does: the weight of every learner's gaps closed
+        gaps = ([sum(m.gaps_expr() for m in self.members)]
+                if any(m.conditions.gaps for m in self.members) else [])
+        return gaps + [delivery, own, fold_lexicographic([(claimed, 0), (count, 0)])]
 
     def variables(self) -> list[cp_model.IntVar]:
         return [v for m in self.members for v in m.x.values()] + list(self.deliver.values())
@@ -71,11 +75,13 @@ def solve_stages(cm: CohortModel, config: SolverConfig) -> Staged:
 def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learner],
                 cover=(), objective: Objective | str = "glh", config: SolverConfig | None = None,
                 errors: tuple[RowError, ...] = (), *, source: str = "",
-                strict: bool = False) -> CohortResult:
+                strict: bool = False, shared: Conditions | None = None) -> CohortResult:
     """One programme for the whole group: minimise total delivery GLH, then learners' new GLH.
 
     ``cover`` is as for ``planner plan --cover`` (("people", 0), ...) or the user's text
-    ("people", "results=6"); it applies to every learner. ``errors`` (the bad rows of the CSV)
+    ("people", "results=6"); it applies to every learner, as do the ``shared`` conditions, together
+    with each learner's own (``Conditions.together``); skills gaps are closed first, then the
+    delivery GLH minimised. ``errors`` (the bad rows of the CSV)
     are carried into the result so that they are reported with it. A learner with no valid
     pathway of their own is a bad row too (``source`` names the file, their ``line`` the row):
     reported with the reason, and the others are planned without them; with ``strict`` the
@@ -84,22 +90,22 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
     qual = cat.qualification(qual) if isinstance(qual, str) else qual
     objective = Objective(objective)
     config = config or SolverConfig()
-    cover = _cover(cat, cover)
+    everyone = Conditions(cover=_cover(cat, cover)).together(shared or Conditions())
     learners = list(learners)
     if not learners:
         raise InputError("no learners to plan for", field="learners")
     start = time.perf_counter()
-    cm = CohortModel(cat, qual, learners, cover, objective)
+    cm = CohortModel(cat, qual, learners, everyone, objective)
     solved = solve_stages(cm, config)
     if solved.status is Status.INFEASIBLE:
-        stuck = _stuck_learners(cat, qual, learners, cover, config, source)
+        stuck = _stuck_learners(cat, qual, learners, everyone, config, source)
         if stuck and strict:
             raise InputError(str(stuck[0][1]), field="strict")
         errors = tuple(sorted((*errors, *(e for _, e in stuck)), key=lambda e: e.line))
         left = [lr for lr in learners if all(lr is not x for x, _ in stuck)]
         if stuck and left:
             learners = left
-            cm = CohortModel(cat, qual, learners, cover, objective)
+            cm = CohortModel(cat, qual, learners, everyone, objective)
             solved = solve_stages(cm, config)
     seconds = time.perf_counter() - start
     status = solved.status
@@ -139,7 +145,7 @@ def _deliveries(cat: Catalogue, plans: tuple[LearnerPlan, ...]) -> tuple[Deliver
 
 
 def _stuck_learners(cat: Catalogue, qual: Qualification, learners: list[Learner],
-                    cover: tuple[tuple[str, int], ...], config: SolverConfig,
+                    everyone: Conditions, config: SolverConfig,
                     source: str) -> list[tuple[Learner, RowError]]:
     """The learners without a valid pathway of their own, each with a row error giving the
     first reason (``planner.solver.explain``) in the learner's own terms."""
@@ -147,7 +153,7 @@ def _stuck_learners(cat: Catalogue, qual: Qualification, learners: list[Learner]
 
     out = []
     for learner in learners:
-        single = plan(cat, qual, learner.conditions(cover), config=config)
+        single = plan(cat, qual, learner.conditions(everyone), config=config)
         if single.status is Status.INFEASIBLE:
             why = single.reasons[0].text if single.reasons else "no pathway meets the rules"
             out.append((learner, RowError(source or "LEARNERS", learner.line, None,
@@ -166,10 +172,11 @@ def _notes(solved: Staged, cm: CohortModel) -> tuple[str, ...]:
             out.append(f"{learner.id}: achieved {ref} is ignored: the {cm.qual.name} "
                        "does not accept it")
     if solved.status is Status.FEASIBLE:
+        names = ("the skills gaps closed",) * (len(cm.stages) - 3) + _STAGE_NAMES
         if solved.proven:
-            done = " and ".join(_STAGE_NAMES[:solved.proven])
+            done = " and ".join(names[:solved.proven])
             out.append(f"the time limit was reached: {done} proven optimal, "
-                       f"{_STAGE_NAMES[solved.proven]} not")
+                       f"{names[solved.proven]} not")
         else:
             out.append("the time limit was reached: this programme is valid but its delivery "
                        "GLH is not proven optimal")

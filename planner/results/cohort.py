@@ -14,7 +14,8 @@ from planner.results.plan import Pathway, Status
 
 @dataclass(frozen=True)
 class Learner:
-    """One learner of the cohort, with unit refs resolved; ``line`` is their CSV line."""
+    """One learner of the cohort, with unit refs resolved; ``line`` is their CSV line. Their own
+    conditions are those of ``planner plan`` (``Conditions``' fields)."""
 
     id: str
     achieved: tuple[str, ...] = ()
@@ -22,15 +23,27 @@ class Learner:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     line: int = 0
+    glh_max: int | None = None
+    max_units: int | None = None
+    cover: tuple[tuple[str, int], ...] = ()
+    gaps: tuple[tuple[str, int], ...] = ()
 
-    def conditions(self, cover: tuple[tuple[str, int], ...] = ()) -> Conditions:
-        return Conditions(include=self.include, exclude=self.exclude, achieved=self.achieved,
-                          registered=self.registered, cover=cover)
+    def conditions(self, shared: Conditions | tuple[tuple[str, int], ...] = ()) -> Conditions:
+        """The learner's own conditions together with the cohort's (``Conditions.together``);
+        a tuple is the cohort's areas to cover alone."""
+        if not isinstance(shared, Conditions):
+            shared = Conditions(cover=tuple(shared))
+        own = Conditions(include=self.include, exclude=self.exclude, achieved=self.achieved,
+                         glh_max=self.glh_max, max_units=self.max_units,
+                         registered=self.registered, cover=self.cover, gaps=self.gaps)
+        return own.together(shared)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "achieved": list(self.achieved),
                 "registered": self.registered.isoformat() if self.registered else None,
-                "include": list(self.include), "exclude": list(self.exclude), "line": self.line}
+                "include": list(self.include), "exclude": list(self.exclude),
+                "glh_max": self.glh_max, "max_units": self.max_units,
+                "cover": dict(self.cover), "gaps": dict(self.gaps), "line": self.line}
 
 
 @dataclass(frozen=True)
