@@ -10,33 +10,23 @@ import typer
 
 from planner.cli.common import (
     EXIT_OK,
-    AchievedOpt,
+    Asked,
     CatalogueOpt,
     Commands,
-    CoverOpt,
-    ExcludeOpt,
     FormatOpt,
-    GapsOpt,
-    GlhMaxOpt,
-    IncludeOpt,
-    MaxUnitsOpt,
-    MinimiseOpt,
     QualArg,
-    RegisteredOpt,
-    TimeLimitOpt,
-    build_conditions,
+    condition_options,
     emit,
     exit_code,
     load,
-    solver_config,
 )
-from planner.domain.objective import Objective
 from planner.render.core import Format
 
 commands = Commands()
 
 
 @commands("alternatives")
+@condition_options()
 def alternatives(
     qualification: QualArg,
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=1000, help="How many pathways.")]
@@ -44,16 +34,7 @@ def alternatives(
     differ_by: Annotated[int, typer.Option("--differ-by", min=0, max=1000, metavar="N",
                          help="Each pathway's new units differ from every earlier one's in at "
                          "least N units (added or removed).")] = 0,
-    minimise: MinimiseOpt = Objective.GLH,
-    include: IncludeOpt = None,
-    exclude: ExcludeOpt = None,
-    achieved: AchievedOpt = None,
-    glh_max: GlhMaxOpt = None,
-    registered: RegisteredOpt = None,
-    max_units: MaxUnitsOpt = None,
-    cover: CoverOpt = None,
-    gaps: GapsOpt = None,
-    time_limit: TimeLimitOpt = 10.0,
+    asked: Asked = Asked(),
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -69,9 +50,7 @@ def alternatives(
 
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
-    cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover,
-                            gaps)
-    result = best_k(cat, q, cond, minimise, k, differ_by, solver_config(time_limit))
+    result = best_k(cat, q, asked.conditions(cat), asked.minimise, k, differ_by, asked.config())
     emit(result, fmt)
     raise typer.Exit(EXIT_OK if result.found else exit_code(result.status))
 
@@ -82,20 +61,19 @@ QualsArg = Annotated[list[str] | None, typer.Argument(
 
 
 @commands("compare")
+@condition_options()
 def compare(
     qualifications: QualsArg = None,
-    achieved: AchievedOpt = None,
-    registered: RegisteredOpt = None,
-    minimise: MinimiseOpt = Objective.GLH,
-    include: IncludeOpt = None,
-    exclude: ExcludeOpt = None,
-    time_limit: TimeLimitOpt = 10.0,
+    asked: Asked = Asked(),
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """The best route to each qualification side by side: credits, group-2 credits, GLH, TQT,
     new GLH and TQT, the number of units and the units. Which qualification to aim for, given
     what the learner has done?
+
+    Every condition applies to each qualification: a unit it does not offer cannot be included
+    there (its row says so).
 
     Exit code 0 when every qualification has a pathway, 1 when some has none (with reasons).
 
@@ -105,25 +83,22 @@ def compare(
 
     cat = load(catalogue)
     quals = [cat.qualification(x, "qualification") for x in qualifications or ()]
-    cond = build_conditions(cat, include, exclude, achieved, registered=registered)
-    result = side_by_side(cat, quals, cond, minimise, solver_config(time_limit))
+    result = side_by_side(cat, quals, asked.conditions(cat), asked.minimise, asked.config())
     emit(result, fmt)
     worst = [r.status for r in result.results if not r.found]
     raise typer.Exit(exit_code(worst[0]) if worst else EXIT_OK)
 
 
 @commands("progress")
+@condition_options({"gaps": "the staged route minimises the hours of every stage in turn, and "
+                    "skills-gap weights would change what that means; ask plan --gaps of the "
+                    "larger qualification"})
 def progress(
     source: Annotated[str, typer.Option("--from", metavar="QUALIFICATION", show_default=False,
                       help="The smaller qualification (held, or the first stage).")],
     target: Annotated[str, typer.Option("--to", metavar="QUALIFICATION", show_default=False,
                       help="The larger qualification.")],
-    achieved: AchievedOpt = None,
-    registered: RegisteredOpt = None,
-    minimise: MinimiseOpt = Objective.GLH,
-    include: IncludeOpt = None,
-    exclude: ExcludeOpt = None,
-    time_limit: TimeLimitOpt = 10.0,
+    asked: Asked = Asked(),
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -132,8 +107,9 @@ def progress(
     With --achieved: the cheapest top-up to the larger one. Without: the best staged route
     through each qualification in between (say, Award, then Certificate, then Diploma, each a
     valid pathway counting what came before) against going straight for the larger one, with
-    the hours each stage adds, so that the cost of stopping on the way is visible. --include
-    applies to the larger qualification, --exclude to every stage.
+    the hours each stage adds, so that the cost of stopping on the way is visible. --exclude
+    and --registered apply to every stage; --include, --glh-max, --max-units and --cover to the
+    larger qualification.
 
     Example: planner progress --from award --to diploma
     """
@@ -142,8 +118,7 @@ def progress(
     cat = load(catalogue)
     src = cat.qualification(source, "from")
     dst = cat.qualification(target, "to")
-    cond = build_conditions(cat, include, exclude, achieved, registered=registered)
-    result = routes(cat, src, dst, cond, minimise, solver_config(time_limit))
+    result = routes(cat, src, dst, asked.conditions(cat), asked.minimise, asked.config())
     emit(result, fmt)
     raise typer.Exit(EXIT_OK if result.found else exit_code(result.status))
 
@@ -156,6 +131,8 @@ YOpt = Annotated[str, typer.Option("--y", metavar="glh|tqt", help="The hours min
 
 
 @commands("frontier")
+@condition_options({"gaps": "each point minimises hours for a fixed x; to weigh skill areas, "
+                    "chart --x areas", "minimise": "--y names the hours minimised"})
 def frontier(
     qualification: QualArg,
     x: XOpt = "units",
@@ -165,14 +142,7 @@ def frontier(
     = None,
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png|FILE.svg",
                     help="Also write the chart to this file.")] = None,
-    include: IncludeOpt = None,
-    exclude: ExcludeOpt = None,
-    achieved: AchievedOpt = None,
-    glh_max: GlhMaxOpt = None,
-    registered: RegisteredOpt = None,
-    max_units: MaxUnitsOpt = None,
-    cover: CoverOpt = None,
-    time_limit: TimeLimitOpt = 10.0,
+    asked: Asked = Asked(),
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -199,8 +169,7 @@ def frontier(
             from planner.domain.errors import InputError
 
             raise InputError(f"'{plot}' must end in .png or .svg", field="plot")
-    cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover)
-    result = pareto(cat, q, cond, x, y, areas, solver_config(time_limit))
+    result = pareto(cat, q, asked.conditions(cat), x, y, areas, asked.config())
     if plot is not None and result.found:
         from planner.render.plot import plot_frontier
 

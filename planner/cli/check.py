@@ -10,20 +10,16 @@ import typer
 from planner.cli.common import (
     EXIT_NONE,
     EXIT_OK,
-    AchievedOpt,
+    Asked,
     CatalogueOpt,
     Commands,
     FormatOpt,
-    MinimiseOpt,
     QualArg,
-    RegisteredOpt,
-    TimeLimitOpt,
+    condition_options,
     emit,
     load,
-    solver_config,
 )
 from planner.domain.conditions import parse_date
-from planner.domain.objective import Objective
 from planner.render.core import Format
 
 UnitsArg = Annotated[list[str] | None, typer.Argument(
@@ -33,14 +29,19 @@ UnitsArg = Annotated[list[str] | None, typer.Argument(
 commands = Commands()
 
 
+# The set is the question: no condition shapes it, only the achieved units, the registration
+# date and, for the way forward, the objective.
+_GIVEN = ("the units are given whole, so there is nothing to choose under it; ask plan "
+          "with the units as --include")
+
+
 @commands("check")
+@condition_options({n: _GIVEN for n in ("include", "exclude", "glh_max", "max_units", "cover",
+                                        "gaps")})
 def check(
     qualification: QualArg,
     units: UnitsArg = None,
-    achieved: AchievedOpt = None,
-    registered: RegisteredOpt = None,
-    minimise: MinimiseOpt = Objective.GLH,
-    time_limit: TimeLimitOpt = 10.0,
+    asked: Asked = Asked(),
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -61,8 +62,9 @@ def check(
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
     refs = resolve_set(cat, units, "units")
-    done = cat.resolve_units(achieved, "achieved")
-    result = audit(cat, q, refs, achieved=done, registered=parse_date(registered, "registered"),
-                   objective=minimise, config=solver_config(time_limit))
+    done = cat.resolve_units(asked.achieved, "achieved")
+    result = audit(cat, q, refs, achieved=done,
+                   registered=parse_date(asked.registered, "registered"),
+                   objective=asked.minimise, config=asked.config())
     emit(result, fmt)
     raise typer.Exit(EXIT_OK if result.valid else EXIT_NONE)

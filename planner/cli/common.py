@@ -4,7 +4,9 @@ steps from typed words to library calls and back (load, build the question, rend
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -49,13 +51,95 @@ GapsOpt = Annotated[UnitsOpt, typer.Option("--gaps", metavar="AREA=W,...", help=
                     "one unit, then minimise the usual cost; repeat or comma list.")]
 TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.01, help="Solver time limit "
                          "in seconds; when hit, the best pathway so far is shown as 'feasible'.")]
-
-
-
-
 MinimiseOpt = Annotated[Objective, typer.Option("--minimise", "--minimize", "-m",
                                                 help="What to minimise: new GLH or new TQT.",
                                                 case_sensitive=False)]
+
+
+# -- the group of condition options, declared once ------------------------------------------
+
+# Every condition of a question, in the order --help lists them: (type with its option, default).
+CONDITION_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "include": (IncludeOpt, None), "exclude": (ExcludeOpt, None),
+    "achieved": (AchievedOpt, None), "glh_max": (GlhMaxOpt, None),
+    "max_units": (MaxUnitsOpt, None), "registered": (RegisteredOpt, None),
+    "cover": (CoverOpt, None), "gaps": (GapsOpt, None),
+    "minimise": (MinimiseOpt, Objective.GLH), "time_limit": (TimeLimitOpt, 10.0),
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The condition options as the user typed them; ``conditions`` maps them onto
+    ``planner.domain.conditions.Conditions`` (the one place that does), ``config`` onto the
+    solver's configuration. An option the command leaves out keeps its default."""
+
+    include: list[str] | None = None
+    exclude: list[str] | None = None
+    achieved: list[str] | None = None
+    glh_max: int | None = None
+    max_units: int | None = None
+    registered: str | None = None
+    cover: list[str] | None = None
+    gaps: list[str] | None = None
+    minimise: Objective = Objective.GLH
+    time_limit: float = 10.0
+
+    def conditions(self, cat):
+        from planner.domain.conditions import Conditions
+
+        return Conditions.from_user(cat, include=self.include, exclude=self.exclude,
+                                   achieved=self.achieved, glh_max=self.glh_max,
+                                   max_units=self.max_units, registered=self.registered,
+                                   cover=self.cover, gaps=self.gaps)
+
+    def config(self):
+        from planner.domain.conditions import SolverConfig
+
+        return SolverConfig(time_limit=self.time_limit)
+
+
+def condition_options(omit: dict[str, str] | None = None, *, time_limit: float = 10.0):
+    """Give a command every condition option at once, in place of its ``asked: Asked``
+    parameter (sqlite-utils' shared option groups). ``omit`` maps each condition the command
+    cannot honour to the reason, which its ``--help`` states; ``time_limit`` is its default."""
+    omit = omit or {}
+    unknown = set(omit) - set(CONDITION_OPTIONS)
+    if unknown:
+        raise ValueError(f"no condition option {sorted(unknown)}")  # a programming slip
+    names = [n for n in CONDITION_OPTIONS if n not in omit]
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        own = list(inspect.signature(fn, eval_str=True).parameters.values())
+        at = [p.name for p in own].index("asked")
+        added = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                   annotation=CONDITION_OPTIONS[n][0],
+                                   default=time_limit if n == "time_limit"
+                                   else CONDITION_OPTIONS[n][1]) for n in names]
+        params = own[:at] + added + own[at + 1:]
+
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> Any:
+            asked = Asked(**{n: kwargs.pop(n) for n in names})
+            return fn(**kwargs, asked=asked)
+
+        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        wrapper.__doc__ = (fn.__doc__ or "").rstrip() + _left_out(omit)
+        return wrapper
+
+    return deco
+
+
+def _left_out(omit: dict[str, str]) -> str:
+    """The help paragraph naming each condition option a command leaves out, and why."""
+    if not omit:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for name, why in omit.items():
+        by_reason.setdefault(why, []).append(str(flag(name)))
+    lines = [f"{', '.join(flags)}: {why}" for why, flags in by_reason.items()]
+    return "\n\n    Not offered here: " + "; ".join(lines) + "."
 
 
 def one_line(text: str) -> str:
@@ -120,21 +204,6 @@ def emit(result: Any, fmt: Format) -> None:
     from planner.render.core import render
 
     typer.echo(render(result, fmt))
-
-
-def build_conditions(cat, include=None, exclude=None, achieved=None, glh_max=None,
-                     max_units=None, registered=None, cover=None, gaps=None):
-    from planner.domain.conditions import Conditions
-
-    return Conditions.from_user(cat, include=include, exclude=exclude, achieved=achieved,
-                                glh_max=glh_max, max_units=max_units, registered=registered,
-                                cover=cover, gaps=gaps)
-
-
-def solver_config(time_limit: float):
-    from planner.domain.conditions import SolverConfig
-
-    return SolverConfig(time_limit=time_limit)
 
 
 def exit_code(status) -> int:

@@ -8,19 +8,16 @@ from typing import Annotated
 import typer
 
 from planner.cli.common import (
+    Asked,
     CatalogueOpt,
     Commands,
-    CoverOpt,
     FormatOpt,
-    MinimiseOpt,
-    TimeLimitOpt,
+    condition_options,
     emit,
     exit_code,
     load,
     one_line,
-    solver_config,
 )
-from planner.domain.objective import Objective
 from planner.render.core import Format
 
 commands = Commands()
@@ -51,23 +48,27 @@ def areas(
 
 
 @commands("cohort")
+@condition_options(time_limit=30.0)
 def cohort(
     qualification: Annotated[str, typer.Argument(metavar="QUALIFICATION", show_default=False,
                              help="Qualification: award, certificate, diploma, ...")],
     learners: Annotated[Path, typer.Argument(
         metavar="LEARNERS.CSV", show_default=False,
-        help="CSV with a header: id (required), achieved, registered, include, exclude; units "
-             "separated by spaces or commas.")],
-    cover: CoverOpt = None,
-    minimise: MinimiseOpt = Objective.GLH,
+        help="CSV with a header: id (required), and any of achieved, registered, include, "
+             "exclude, glh_max, max_units, cover, gaps: each learner's own conditions, as "
+             "plan's options; units separated by spaces or commas.")],
+    asked: Asked = Asked(),
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row instead "
                       "of skipping it.")] = False,
-    time_limit: TimeLimitOpt = 30.0,
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """One programme for a group: every learner gets a valid pathway, units are delivered once
     as shared sessions, total delivery GLH is minimised, then each learner's new GLH.
+
+    The condition options apply to every learner, together with the learner's own columns:
+    unit lists and areas add up, the smaller ceiling holds, a learner's own registration date
+    comes before --registered. With skills gaps, the gaps closed come first.
 
     Bad rows, and learners with no valid pathway of their own, are reported with their line
     number and skipped (exit code 2 after the answer is printed); --strict makes the first one
@@ -75,16 +76,16 @@ def cohort(
 
     Example: planner cohort diploma managers.csv --cover people --cover results=6
     """
-    from planner.domain.conditions import parse_cover
     from planner.io.learners import read_learners
     from planner.questions.cohort import plan_cohort
 
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
-    areas_wanted = parse_cover(cat, cover)
+    everyone = asked.conditions(cat)
     group, errors = read_learners(learners, cat, strict=strict)
-    result = plan_cohort(cat, q, group, areas_wanted, minimise, solver_config(time_limit),
-                         errors=tuple(errors), source=str(learners), strict=strict)
+    result = plan_cohort(cat, q, group, (), asked.minimise, asked.config(),
+                         errors=tuple(errors), source=str(learners), strict=strict,
+                         shared=everyone)
     for e in result.errors:  # the CSV's bad rows and the learners with no pathway of their own
         typer.echo(one_line(f"planner: warning: skipped {e}"), err=True)
     emit(result, fmt)

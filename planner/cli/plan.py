@@ -5,44 +5,26 @@ from __future__ import annotations
 import typer
 
 from planner.cli.common import (
-    AchievedOpt,
+    Asked,
     CatalogueOpt,
     Commands,
-    CoverOpt,
-    ExcludeOpt,
     FormatOpt,
-    GapsOpt,
-    GlhMaxOpt,
-    IncludeOpt,
-    MaxUnitsOpt,
-    MinimiseOpt,
     QualArg,
-    RegisteredOpt,
-    TimeLimitOpt,
-    build_conditions,
+    condition_options,
     emit,
     exit_code,
     load,
-    solver_config,
 )
-from planner.domain.objective import Objective
 from planner.render.core import Format
 
 commands = Commands()
 
+
 @commands("plan")
+@condition_options()
 def plan(
     qualification: QualArg,
-    minimise: MinimiseOpt = Objective.GLH,
-    include: IncludeOpt = None,
-    exclude: ExcludeOpt = None,
-    achieved: AchievedOpt = None,
-    glh_max: GlhMaxOpt = None,
-    registered: RegisteredOpt = None,
-    max_units: MaxUnitsOpt = None,
-    cover: CoverOpt = None,
-    gaps: GapsOpt = None,
-    time_limit: TimeLimitOpt = 10.0,
+    asked: Asked = Asked(),
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -57,8 +39,6 @@ def plan(
 
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
-    cond = build_conditions(cat, include, exclude, achieved, glh_max, max_units, registered, cover,
-                            gaps)
-    result = solve_plan(cat, q, cond, minimise, solver_config(time_limit))
+    result = solve_plan(cat, q, asked.conditions(cat), asked.minimise, asked.config())
     emit(result, fmt)
     raise typer.Exit(exit_code(result.status))
