@@ -69,10 +69,20 @@ footer { margin-top:2rem; color:var(--muted); font-size:.8rem; }
 <body>
 <main>
 <header>
-  <h1>{{ p.name }}</h1>
-  <p>Accreditation {{ p.accreditation }} &middot; pathway report &middot; {{ r.generated }}
+  <h1>{{ r.title }}</h1>
+  {% if r.learner %}<p id="learner">For {{ r.learner }}</p>{% endif %}
+  <p>{{ p.name }} &middot; accreditation {{ p.accreditation }} &middot; pathway report &middot; {{ r.generated }}
      &middot; {{ p.status }}, minimising new {{ p.objective|upper }}</p>
 </header>
+{% if r.asked %}
+<h2>The question</h2>
+<div class="scroll"><table id="question">
+<thead><tr><th>Condition</th><th>Given</th></tr></thead>
+<tbody>
+{% for k, v in r.asked %}<tr><td>{{ k }}</td><td>{{ v }}</td></tr>
+{% endfor %}
+</tbody></table></div>
+{% endif %}
 {% if p.get("units") %}
 <section class="cards" id="figures">
   <div class="card"><div class="k">Units</div><div class="v" id="units">{{ p.unit_count }}</div></div>
@@ -126,7 +136,7 @@ footer { margin-top:2rem; color:var(--muted); font-size:.8rem; }
 </tbody></table></div>
 {% endif %}
 
-{% if r.areas %}
+{% if r.areas or r.uncovered %}
 <h2>Skill areas covered</h2>
 <div class="scroll"><table id="areas">
 <thead><tr><th>Area</th><th class="n">Credits</th><th>Units</th></tr></thead>
@@ -136,43 +146,41 @@ footer { margin-top:2rem; color:var(--muted); font-size:.8rem; }
 <td>{% for u in a.units %}<span class="tag">{{ u }}</span>{% endfor %}</td></tr>
 {% endfor %}
 </tbody></table></div>
+{% if r.uncovered %}<p id="uncovered">Left uncovered: {{ r.uncovered|map(attribute="name")|join(", ") }}.</p>{% endif %}
 <p class="small">Skill areas are this project's own tagging of units by title, not the awarding
 body's.</p>
 {% endif %}
 
-{% if r.alternatives %}
-<h2>Alternative pathways</h2>
+{% if alt_rows %}
+<h2>Next-best pathways</h2>
 <div class="scroll"><table id="alternatives">
 <thead><tr><th>#</th><th>Units</th><th class="n">Credits</th><th class="n">New GLH</th>
 <th class="n">New TQT</th><th>Against the best</th></tr></thead>
 <tbody>
 {% for a in alt_rows %}
-{% set v = a.get("vs_best", {}) %}
-<tr><td>{{ a.get("rank", loop.index) }}</td><td>{{ a.get("units", [])|join(", ") }}</td>
-<td class="n">{{ a.get("credits", "") }}</td><td class="n">{{ a.get("new_glh", "") }}</td>
-<td class="n">{{ a.get("new_tqt", "") }}</td>
-<td>{% if v.get("in") or v.get("out") %}+{{ v.get("in", [])|join(", +") }}{% if v.get("out") %}; &minus;{{ v.get("out", [])|join(", &minus;"|safe) }}{% endif %} ({{ "%+d"|format(v.get("extra_new_glh", 0)) }} GLH){% else %}the best{% endif %}</td></tr>
+<tr><td>{{ a.rank }}</td><td>{{ a.units }}</td><td class="n">{{ a.credits }}</td>
+<td class="n">{{ a.new_glh }}</td><td class="n">{{ a.new_tqt }}</td><td>{{ a.against }}</td></tr>
 {% endfor %}
 </tbody></table></div>
 {% endif %}
 
-{% if r.comparison %}
+{% if cmp_rows %}
 <h2>Comparison across qualifications</h2>
 <div class="scroll"><table id="comparison">
 <thead><tr><th>Qualification</th><th>Status</th><th class="n">Units</th><th class="n">Credits</th>
-<th class="n">New GLH</th><th class="n">New TQT</th></tr></thead>
+<th class="n">New GLH</th><th class="n">New TQT</th><th>Why none</th></tr></thead>
 <tbody>
 {% for c in cmp_rows %}
-<tr><td>{{ c.get("name", c.get("qualification", "")) }}</td><td>{{ c.get("status", "") }}</td>
-<td class="n">{{ c.get("unit_count", "") }}</td><td class="n">{{ c.get("credits", "") }}</td>
-<td class="n">{{ c.get("new_glh", "") }}</td><td class="n">{{ c.get("new_tqt", "") }}</td></tr>
+<tr><td>{{ c.name }}</td><td>{{ c.status }}</td>
+<td class="n">{{ c.unit_count }}</td><td class="n">{{ c.credits }}</td>
+<td class="n">{{ c.new_glh }}</td><td class="n">{{ c.new_tqt }}</td><td>{{ c.why }}</td></tr>
 {% endfor %}
 </tbody></table></div>
 {% endif %}
 
 {% if r.frontier %}
 <h2>Trade-off: fewest {{ r.frontier.get("y", "new GLH") }} against {{ r.frontier.get("x", "new units") }}</h2>
-{% if r.frontier_svg %}<div class="chart">{{ svg }}</div>{% endif %}
+{% if r.frontier_message() %}<p id="one-point">{{ r.frontier_message() }}</p>{% elif svg %}<div class="chart">{{ svg }}</div>{% endif %}
 <div class="scroll"><table id="frontier">
 <thead><tr><th class="n">{{ r.frontier.get("x", "x") }}</th><th class="n">{{ r.frontier.get("y", "y") }}</th><th>Pathway</th></tr></thead>
 <tbody>
@@ -207,8 +215,8 @@ body's.</p>
 <td>{{ l.pathway.new_units|join(", ") }}</td><td>{{ l.pathway.achieved|join(", ") }}</td></tr>
 {% endfor %}
 </tbody></table></div>
-{% if c.errors %}<p class="bad">Rows left out of the cohort:</p><ul>
-{% for e in c.errors %}<li>line {{ e.line }}{{ ', field ' ~ e.field if e.field else '' }}: {{ e.message }}</li>{% endfor %}</ul>{% endif %}
+{% if r.left_out() %}<p class="bad">Rows left out of the cohort:</p><ul id="left-out">
+{% for e in r.left_out() %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
 {% endif %}
 
 {% if r.notes %}
@@ -230,5 +238,14 @@ document.body.dataset.fits = document.documentElement.scrollWidth <= window.inne
 
 def render_html(report: Report) -> str:
     tpl = _ENV.from_string(TEMPLATE)
-    return tpl.render(r=report, p=report.plan, svg=Markup(report.frontier_svg or ""),
-                      alt_rows=report.alternatives or [], cmp_rows=report.comparison or [])
+    return tpl.render(r=report, p=report.plan, svg=Markup(_chart(report)),
+                      alt_rows=report.alternative_rows(), cmp_rows=report.comparison_rows())
+
+
+def _chart(report: Report) -> str:
+    """The frontier's chart as inline SVG; none for a single point (no trade-off to draw)."""
+    if report.frontier_result is None or report.frontier_message():
+        return ""
+    from planner.render.plot import frontier_svg
+
+    return frontier_svg(report.frontier_result)

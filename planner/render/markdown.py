@@ -32,9 +32,14 @@ def table(head: list[str], rows: list[list[Any]],
 
 def render_md(report: Report) -> str:
     p = report.plan
-    out = [f"# {cell(p['name'])}", "",
-           f"Accreditation {cell(p['accreditation'])} · pathway report · {report.generated} · "
-           f"{p['status']}, minimising new {p['objective'].upper()}", ""]
+    out = [f"# {cell(report.title)}", ""]
+    if report.learner:
+        out += [f"For {cell(report.learner)}", ""]
+    out += [f"{cell(p['name'])} · accreditation {cell(p['accreditation'])} · pathway report · "
+            f"{report.generated} · {p['status']}, minimising new {p['objective'].upper()}", ""]
+    if report.asked:
+        out += ["## The question", ""]
+        out += table(["condition", "given"], [[k, v] for k, v in report.asked])
     if p.get("units"):
         out += table(["units", "credits", "GLH", "TQT", "new GLH", "new TQT"],
                      [[p["unit_count"], p["credits"], p["glh"], p["tqt"], p["new_glh"],
@@ -54,31 +59,35 @@ def render_md(report: Report) -> str:
         out += table(["rule", "met?", "figures"],
                      [[r["rule"], "met" if r["ok"] else "NOT MET", r["text"]]
                       for r in report.rules])
-    if report.areas:
+    if report.areas or report.uncovered:
         out += ["## Skill areas covered", ""]
         out += table(["area", "credits", "units"],
                      [[a["name"], a["credits"], ", ".join(a["units"])] for a in report.areas],
                      {1})
+        if report.uncovered:
+            out += ["Left uncovered: " + cell(", ".join(a["name"] for a in report.uncovered))
+                    + ".", ""]
         out += ["Skill areas are this project's own tagging of units by title, not the awarding "
                 "body's.", ""]
-    alts = report.alternatives or []
+    alts = report.alternative_rows()
     if alts:
-        out += ["## Alternative pathways", ""]
-        out += table(["#", "units", "credits", "new GLH", "new TQT"],
-                     [[a.get("rank", i), ", ".join(a.get("units", [])), a.get("credits"),
-                       a.get("new_glh"), a.get("new_tqt")] for i, a in enumerate(alts, 1)],
-                     {0, 2, 3, 4})
-    cmps = report.comparison or []
+        out += ["## Next-best pathways", ""]
+        out += table(["#", "units", "credits", "new GLH", "new TQT", "against the best"],
+                     [[a["rank"], a["units"], a["credits"], a["new_glh"], a["new_tqt"],
+                       a["against"]] for a in alts], {0, 2, 3, 4})
+    cmps = report.comparison_rows()
     if cmps:
         out += ["## Comparison across qualifications", ""]
-        out += table(["qualification", "status", "units", "credits", "new GLH", "new TQT"],
-                     [[c.get("name", c.get("qualification")), c.get("status"),
-                       c.get("unit_count"), c.get("credits"), c.get("new_glh"),
-                       c.get("new_tqt")] for c in cmps], {2, 3, 4, 5})
+        out += table(["qualification", "status", "units", "credits", "new GLH", "new TQT",
+                      "why none"],
+                     [[c["name"], c["status"], c["unit_count"], c["credits"], c["new_glh"],
+                       c["new_tqt"], c["why"]] for c in cmps], {2, 3, 4, 5})
     if report.frontier:
         pts = report.frontier.get("points", [])
         out += [f"## Trade-off: fewest {report.frontier['y']} against {report.frontier['x']}",
                 ""]
+        if report.frontier_message():
+            out += [cell(report.frontier_message()), ""]
         out += table([report.frontier["x"], report.frontier["y"], "pathway"],
                      [[q.get("x"), q.get("y"), ", ".join(_refs(q.get("pathway")))]
                       for q in pts], {0, 1})
@@ -89,11 +98,14 @@ def render_md(report: Report) -> str:
                 f"new GLH {c['learners_new_glh']}.", ""]
         out += table(["unit", "title", "GLH", "learners"],
                      [[d["ref"], d["title"], d["glh"], ", ".join(d["learners"])]
-                      for d in c["deliveries"]], {2})
+                      for d in c.get("deliveries", [])], {2})
         out += table(["learner", "credits", "new GLH", "new units", "achieved units"],
                      [[x["id"], x["pathway"]["credits"], x["pathway"]["new_glh"],
                        ", ".join(x["pathway"]["new_units"]), ", ".join(x["pathway"]["achieved"])]
-                      for x in c["learners"]], {1, 2})
+                      for x in c.get("learners", [])], {1, 2})
+        if report.left_out():
+            out += ["Rows left out of the cohort:", ""]
+            out += [f"- {cell(e)}" for e in report.left_out()] + [""]
     if report.notes:
         out += ["## Notes", ""] + [f"- {cell(n)}" for n in report.notes] + [""]
     return "\n".join(out)

@@ -1,7 +1,10 @@
-"""The pathway report: one object gathering already-computed results (no ortools import here).
+"""The pathway report: one object holding the answers to a question, for the HTML and Markdown
+renderers (``planner.render.html``, ``planner.render.markdown``). ``planner.questions.report``
+builds it; no ortools here.
 
-Everything is kept as the results' ``to_dict()`` forms, so the report depends on as little as
-possible; ``report_html`` and ``report_md`` render it."""
+The answers are kept as the results' ``to_dict()`` forms, so the report depends on as little as
+possible. Every row a renderer shows comes from a method here (``question``, ``alternative_rows``,
+``comparison_rows``, ``left_out``, ``frontier_message``), so both formats carry the same facts."""
 
 from __future__ import annotations
 
@@ -14,18 +17,25 @@ from typing import Any
 class Report:
     plan: dict[str, Any]                      # PlanResult.to_dict()
     rules: list[dict[str, Any]]               # CheckResult.to_dict()["rules"] for the pathway
-    areas: list[dict[str, Any]]               # [{"id", "name", "credits", "units": [...]}]
-    alternatives: list[dict[str, Any]] | None = None   # Alternatives.to_dict()
+    areas: list[dict[str, Any]]               # covered: [{"id", "name", "credits", "units"}]
+    alternatives: list[dict[str, Any]] | None = None   # the next-best: Alternative.to_dict()
     comparison: list[dict[str, Any]] | None = None     # Comparison.to_dict()
     frontier: dict[str, Any] | None = None  # {"x": label, "y": label, "points": Frontier.to_dict()}
-    frontier_svg: str | None = None
     cohort: dict[str, Any] | None = None
     generated: str = field(default_factory=lambda: dt.date.today().isoformat())
     notes: tuple[str, ...] = ()
+    asked: tuple[tuple[str, str], ...] = ()   # the question restated: (what, the answer given)
+    uncovered: tuple[dict[str, Any], ...] = ()  # skill areas no unit covers: [{"id", "name"}]
+    heading: str | None = None                # --title
+    learner: str | None = None                # --learner
+    frontier_result: Any = field(default=None, compare=False, repr=False)  # for the chart
 
     @property
     def title(self) -> str:
-        return f"{self.plan.get('name', self.plan['qualification'])}: pathway report"
+        if self.heading:
+            return self.heading
+        name = self.plan.get("name", self.plan["qualification"])
+        return f"{name}: pathway report" + (f" for {self.learner}" if self.learner else "")
 
     def bars(self) -> list[dict[str, Any]]:
         """Rules with a number against a limit (credits, group credits, unit count)."""
@@ -37,32 +47,55 @@ class Report:
                             "limit_pct": round(100 * r["limit"] / scale, 1)})
         return out
 
+    def alternative_rows(self) -> list[dict[str, Any]]:
+        """Each next-best pathway: rank, units, credits, new GLH and TQT, and how it differs
+        from the best ("+420; -421 (+5 GLH)")."""
+        rows = []
+        for a in self.alternatives or []:
+            v = a.get("vs_best", {})
+            change = ", ".join([f"+{r}" for r in v.get("in", [])] +
+                               [f"-{r}" for r in v.get("out", [])])
+            rows.append({"rank": a.get("rank"), "units": ", ".join(a.get("units", [])),
+                         "credits": a.get("credits"), "new_glh": a.get("new_glh"),
+                         "new_tqt": a.get("new_tqt"),
+                         "against": f"{change} ({v.get('extra_new_glh', 0):+d} GLH)"
+                         if change else "the same new units"})
+        return rows
+
+    def comparison_rows(self) -> list[dict[str, Any]]:
+        """Each qualification's best route, or why it has none."""
+        rows = []
+        for c in self.comparison or []:
+            found = bool(c.get("units"))
+            why = "; ".join(r["text"] for r in c.get("reasons", []))
+            rows.append({"name": c.get("name", c.get("qualification")), "status": c["status"],
+                         "unit_count": c.get("unit_count", "") if found else "",
+                         "credits": c.get("credits", "") if found else "",
+                         "new_glh": c.get("new_glh", "") if found else "",
+                         "new_tqt": c.get("new_tqt", "") if found else "",
+                         "why": "" if found else (why or _NO_REASON.get(c["status"], ""))})
+        return rows
+
+    def left_out(self) -> list[str]:
+        """The cohort's rows left out, and why."""
+        return [f"line {e['line']}" + (f", field '{e['field']}'" if e.get("field") else "") +
+                f": {e['message']}" for e in (self.cohort or {}).get("errors", [])]
+
+    def frontier_message(self) -> str | None:
+        """A frontier of one point is no trade-off: one pathway is best on both."""
+        points = (self.frontier or {}).get("points", [])
+        if len(points) != 1:
+            return None
+        p = points[0]
+        return (f"One pathway is best on both: {self.frontier['x']} {p['x']} and "
+                f"{self.frontier['y']} {p['y']}; there is no trade-off to chart.")
+
     def to_dict(self) -> dict[str, Any]:
-        return {"plan": self.plan, "rules": self.rules, "areas": self.areas,
-                "alternatives": self.alternatives, "comparison": self.comparison,
-                "frontier": self.frontier, "cohort": self.cohort,
+        return {"title": self.title, "learner": self.learner, "asked": dict(self.asked),
+                "plan": self.plan, "rules": self.rules, "areas": self.areas,
+                "uncovered": list(self.uncovered), "alternatives": self.alternatives,
+                "comparison": self.comparison, "frontier": self.frontier, "cohort": self.cohort,
                 "generated": self.generated, "notes": list(self.notes)}
 
 
-def gather(catalogue, qual, plan_result, check_result=None, cohort=None, alternatives=None,
-           comparison=None, frontier=None, frontier_svg=None) -> Report:
-    """Build a Report from computed results (any object with ``to_dict()`` or a dict)."""
-    def d(x):
-        return None if x is None else (x if isinstance(x, dict) else x.to_dict())
-
-    plan = d(plan_result)
-    rules = d(check_result)["rules"] if check_result is not None else []
-    by_area: dict[str, dict[str, Any]] = {}
-    for u in plan.get("unit_details", []):
-        for a in u.get("areas", []):
-            e = by_area.setdefault(a, {"id": a, "name": catalogue.area_name(a), "credits": 0,
-                                       "units": []})
-            e["credits"] += u["credits"]
-            e["units"].append(u["ref"])
-    areas = [by_area[k] for k in sorted(by_area)]
-    fr = None
-    if frontier is not None and getattr(frontier, "points", None):
-        fr = {"x": frontier.x_label, "y": frontier.y_label, "points": frontier.to_dict()}
-    alts = d(alternatives) if alternatives is not None and alternatives.found else None
-    return Report(plan, rules, areas, alts, d(comparison), fr, frontier_svg if fr else None,
-                  d(cohort), notes=tuple(plan.get("notes", [])))
+_NO_REASON = {"unknown": "the time limit came before any pathway was found"}
