@@ -453,3 +453,13 @@ def test_bad_condition_cells_are_bad_rows(cat, tmp_path, header, cell, field):
     csv.write_text(f"id,{header}\nx,{cell}\ny,\n", encoding="utf-8")
     group, errors = read_learners(csv, cat)
     assert [x.id for x in group] == ["y"] and errors[0].field == field and errors[0].line == 2
+
+
+def test_a_learner_whose_own_conditions_clash_with_the_cohorts_is_a_bad_row(cat, run, tmp_path):
+    csv = tmp_path / "l.csv"
+    csv.write_text("id,include\nann,420\nbob,\n", encoding="utf-8")
+    code, out, err = run("cohort", "award", csv, "--exclude", "420", "--format", "json")
+    assert code == 2 and "line 2" in err and "both included and excluded" in err
+    assert [x["id"] for x in json.loads(out)["learners"]] == ["bob"]
+    code, _, err = run("cohort", "award", csv, "--exclude", "420", "--strict")
+    assert code == 2 and "line 2" in err

@@ -91,7 +91,8 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
     objective = Objective(objective)
     config = config or SolverConfig()
     everyone = Conditions(cover=_cover(cat, cover)).together(shared or Conditions())
-    learners = list(learners)
+    learners, clashes = _clashing(list(learners), everyone, source, strict)
+    errors = tuple(sorted((*errors, *clashes), key=lambda e: e.line))
     if not learners:
         raise InputError("no learners to plan for", field="learners")
     start = time.perf_counter()
@@ -132,6 +133,26 @@ def _cover(cat: Catalogue, cover) -> tuple[tuple[str, int], ...]:
     if all(isinstance(c, tuple) for c in items):
         return tuple(sorted(items))
     return parse_cover(cat, items)
+
+
+def _clashing(learners: list[Learner], everyone: Conditions, source: str,
+              strict: bool) -> tuple[list[Learner], list[RowError]]:
+    """The learners whose own conditions contradict the cohort's (a unit both included and
+    excluded) are bad rows, as in the CSV; the others are kept."""
+    kept, bad = [], []
+    for learner in learners:
+        try:
+            learner.conditions(everyone)
+        except InputError as exc:
+            error = RowError(source or "LEARNERS", learner.line, exc.field,
+                             f"learner {learner.id}: {exc.detail} (their own conditions with "
+                             "the cohort's)")
+            if strict:
+                raise InputError(str(error), field="strict") from None
+            bad.append(error)
+            continue
+        kept.append(learner)
+    return kept, bad
 
 
 def _deliveries(cat: Catalogue, plans: tuple[LearnerPlan, ...]) -> tuple[Delivery, ...]:
