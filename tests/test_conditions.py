@@ -4,6 +4,7 @@ something, and where one is left out the help says why."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import typer
@@ -100,3 +101,29 @@ def test_progress_takes_the_ceilings_for_the_larger_qualification(run, cat):
     assert rows and all(len(r["units"]) <= 5 for r in rows)
     code, _, err = run("progress", "--from", "award", "--to", "certificate", "--gaps", "people")
     assert code == 2 and "--gaps" in err
+
+
+def test_together_is_at_least_as_strict_as_either(cat):
+    """A pathway meeting a learner's conditions together with the cohort's meets both."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    refs = sorted(cat.qualification("diploma").allowed)[:12]
+    area_ids = sorted(cat.areas["id"])
+    units = st.lists(st.sampled_from(refs), max_size=3, unique=True).map(tuple)
+    areas = st.lists(st.tuples(st.sampled_from(area_ids), st.integers(0, 6)), max_size=2,
+                     unique_by=lambda p: p[0]).map(lambda x: tuple(sorted(x)))
+    conditions = st.builds(Conditions, include=units, achieved=units, cover=areas,
+                           glh_max=st.none() | st.integers(0, 60),
+                           max_units=st.none() | st.integers(0, 8))
+
+    @settings(max_examples=200, deadline=None)
+    @given(conditions, conditions, st.lists(st.sampled_from(refs), unique=True))
+    def prop(own, shared, chosen):
+        both = own.together(shared)
+        if check_conditions(cat, chosen, both) == []:
+            for c in (own, shared):
+                # the achieved units of both count as achieved: hours are compared on the union
+                assert check_conditions(cat, chosen, replace(c, achieved=both.achieved)) == []
+
+    prop()
