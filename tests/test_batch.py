@@ -562,3 +562,9 @@ def test_bad_condition_cells_are_error_rows_naming_the_column(cat, tmp_path, cel
     path.write_text(f"id,qualification,{col}\nx,award,{value}\n", encoding="utf-8")
     (item,) = read_requests(path, cat)
     assert isinstance(item, batch.BadRow) and item.field == field, item
+
+
+def test_the_help_names_every_column(run):
+    code, out, _ = run("batch", "--help")
+    text = " ".join(out.split())
+    assert code == 0 and all(col in text for col in batch.COLUMNS)

@@ -32,8 +32,9 @@ commands = Commands()
 def batch(
     requests: Annotated[Path, typer.Argument(
         metavar="REQUESTS.CSV", show_default=False,
-        help="CSV with a header: id and qualification (required), objective, achieved, include, "
-             "exclude, glh_max, registered; units separated by spaces or commas.")],
+        help="CSV with a header: id and qualification (required), and any of objective, "
+             "achieved, include, exclude, glh_max, registered, max_units, cover, gaps: plan's "
+             "conditions, with the same meaning; units separated by spaces or commas.")],
     out: Annotated[Path, typer.Option(
         "--out", "-o", show_default=False, metavar="FILE",
         help="Where to write one result row per request (.csv or .jsonl).")],
