@@ -44,7 +44,7 @@ def alternatives(
 
     Exact: the i-th listed is the i-th best. The time limit covers all k solves.
 
-    Example: planner alternatives diploma -k 5 --differ-by 2 --exclude 409
+    Example: planner alternatives diploma -k 5 --differ-by 2 --exclude 409 --registered 2026-09-01
     """
     from planner.questions.advise import alternatives as best_k
 
@@ -77,7 +77,7 @@ def compare(
 
     Exit code 0 when every qualification has a pathway, 1 when some has none (with reasons).
 
-    Example: planner compare --achieved 404,425,420
+    Example: planner compare --achieved 404,425,420 --registered 2026-09-01
     """
     from planner.questions.advise import compare as side_by_side
 
@@ -111,7 +111,7 @@ def progress(
     and --registered apply to every stage; --include, --glh-max, --max-units and --cover to the
     larger qualification.
 
-    Example: planner progress --from award --to diploma
+    Example: planner progress --from award --to diploma --registered 2026-09-01
     """
     from planner.questions.advise import progress as routes
 
@@ -150,7 +150,7 @@ def frontier(
     new units (each unit is one assessment). Every point is an exact optimum; dominated points
     are left out.
 
-    Example: planner frontier diploma --plot diploma.png
+    Example: planner frontier diploma --registered 2026-09-01 --plot diploma.png
     """
     from planner.questions.advise import frontier as pareto
 

@@ -63,7 +63,7 @@ def batch(
     planned all the same. Exit code 0 when every row has a pathway, 1 when some request has none,
     2 when some row is bad (the output file is complete in every case).
 
-    Example: planner batch learners.csv --out plans.csv --workers 4
+    Example: planner batch requests.csv --out plans.csv --workers 4
     """
     from planner.io.batch import run_batch
 
