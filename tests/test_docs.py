@@ -63,9 +63,11 @@ def test_readme_is_a_guide_of_at_most_250_lines():
     assert len(README.read_text().splitlines()) <= 250
 
 
-def test_readme_gives_the_test_command_that_ci_runs():
+def test_readme_first_screen_gives_the_set_up_commands_and_the_test_command_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
-    assert ci.startswith("python3 -m venv .venv") and f"\n    {ci}\n" in README.read_text()
+    first_screen = "\n".join(README.read_text().splitlines()[:24]) + "\n"
+    assert ci.startswith("python3 -m venv .venv") and f"\n    {ci}\n" in first_screen
+    assert "pip install -q -e . && .venv/bin/planner plan " in first_screen
 
 
 def test_readme_has_an_example_for_each_kind_of_user():
@@ -80,7 +82,8 @@ PENDING = {"docs/formats.md", "docs/conditions.md", "docs/report.md", "docs/safe
            "docs/serve.md"}
 
 
-@pytest.mark.parametrize("page", ["README.md", *gen.REFRESHED[1:], "benchmarks/README.md"])
+@pytest.mark.parametrize("page", ["README.md", gen.REFERENCE, *gen.REFRESHED[1:],
+                                  "benchmarks/README.md"])
 def test_local_links_lead_somewhere(page):
     path = ROOT / page
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text()):
