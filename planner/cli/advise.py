@@ -44,7 +44,7 @@ def alternatives(
 
     Exact: the i-th listed is the i-th best. The time limit covers all k solves.
 
-    Example: planner alternatives diploma -k 5 --differ-by 2 --exclude 409 --registered 2026-09-01
+    Example: planner alternatives diploma -k 5 --registered 2026-09-01
     """
     from planner.questions.advise import alternatives as best_k
 

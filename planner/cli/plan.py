@@ -33,7 +33,7 @@ def plan(
     Exit code 0 with a pathway, 1 when none exists (with the reasons), 3 when the time limit
     came first.
 
-    Example: planner plan diploma --achieved 404,425 --include 420 --registered 2026-09-01
+    Example: planner plan diploma --achieved 404,425 --registered 2026-09-01
     """
     from planner.questions.plan import plan as solve_plan
 

@@ -57,7 +57,7 @@ def report(
     Exit codes as plan's; 2 when some cohort row was left out (the report is written and says
     which).
 
-    Example: planner report diploma --achieved 404,425 --compare --alternatives 3 --out report.html
+    Example: planner report diploma --compare --alternatives 3 --out report.html
     """
     from planner.questions.report import build_report
 
