@@ -6,9 +6,11 @@ themselves, so that the documentation cannot drift from what users see.
 
 docs/reference.md holds, for every command of the app, its ``--help`` exactly as it prints (at
 80 columns) and its examples run for real with their output: first the ``Example:`` lines of its
-own help, then the ones in EXAMPLES below. In README.md and the pages of REFRESHED, every fenced
-block whose first line starts with ``$ planner`` or ``$ cat`` is an example: its commands are
-kept and the output under each is replaced by what the command prints now.
+own help (which must fit on one line of it), then the ones in EXAMPLES below (a command that
+cannot run here, a server, goes in NOT_RUN with the reason instead). In README.md and the pages
+of REFRESHED, every fenced block whose first line starts with ``$ planner`` or ``$ cat`` is an
+example: its commands are kept and the output under each is replaced by what the command prints
+now (a block fenced as ```text is left alone).
 
 An example line is ``$ planner ARGS`` (which must exit 0 or 1), ``$ planner ARGS; echo $?`` (its
 exit code printed after its output) or ``$ cat FILE``. Commands run in-process through typer's
@@ -58,7 +60,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "check": ("$ planner check certificate 404 521 501 502 503 --registered 2026-09-01 "
               "--format markdown",
               "$ planner check diploma 404 8605-404; echo $?"),
-    "alternatives": ("$ planner alternatives award -k 3 --registered 2026-09-01 --format csv",),
+    "alternatives": ("$ planner alternatives award -k 3 --differ-by 2 --format csv",),
     "compare": ("$ planner compare award certificate --achieved 404,425 "
                 "--registered 2026-09-01 --format markdown",),
     "progress": ("$ planner progress --from certificate --to diploma --achieved 404,425,420,422 "
@@ -71,6 +73,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report": ("$ planner report award --registered 2026-09-01 --out award.md; echo $?",
                "$ planner report award --out report.txt; echo $?"),
 }
+
+# Commands whose examples cannot run here (a server would never return), with the reason the
+# reference gives; their help is shown all the same.
+NOT_RUN: dict[str, str] = {}
 
 # Output that differs from run to run, and what the pages show instead.
 VOLATILE = ((re.compile(r" in \d+(\.\d+)? s \(\d+/s, "), " in ... s (.../s, "),)
@@ -155,19 +161,26 @@ def help_examples(help_text: str) -> list[str]:
 
 
 def section(name: str, command, shell: Shell) -> str:
-    if name not in EXAMPLES:
-        raise ExampleError(f"command '{name}' has no entry in EXAMPLES of scripts/gen_reference.py")
     code, usage, err = invoke([name, "--help"], shell.folder)
     if code:
         raise ExampleError(f"planner {name} --help exited {code}: {err.strip()}")
+    head = f"## planner {name}\n\n```\n$ planner {name} --help\n{usage.rstrip()}\n```\n\n"
+    if name in NOT_RUN:
+        return head + f"Its examples are not run here: {NOT_RUN[name]}\n"
+    if name not in EXAMPLES:
+        raise ExampleError(f"command '{name}' has no entry in EXAMPLES (or NOT_RUN) of "
+                           "scripts/gen_reference.py")
     own = help_examples(command.help or "")
     if not own:
         raise ExampleError(f"the help of '{name}' has no 'Example: planner ...' line")
+    for line in own:
+        if f"Example: {line[2:]}\n" not in usage:
+            raise ExampleError(f"the example of '{name}' wraps in --help at {WIDTH} columns, "
+                               "which breaks it for copying: shorten it")
     blocks = [shell.block([line]) for line in own]
     blocks += [shell.block(example.splitlines()) for example in EXAMPLES[name]]
     fenced = "\n\n".join(f"```\n{b}\n```" for b in blocks)
-    return (f"## planner {name}\n\n```\n$ planner {name} --help\n{usage.rstrip()}\n```\n\n"
-            f"Examples:\n\n{fenced}\n")
+    return head + f"Examples:\n\n{fenced}\n"
 
 
 def reference() -> str:

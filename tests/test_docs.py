@@ -56,7 +56,7 @@ def test_every_command_has_its_help_and_an_example_run_in_the_reference(generate
         assert f"\n## planner {name}\n" in reference, name
         assert f"$ planner {name} --help\nUsage: planner {name} " in reference, name
         runs = re.findall(rf"^\$ planner {name} (?!--help$).*$", reference, flags=re.M)
-        assert runs, f"no example of '{name}' was run"
+        assert runs or gen.NOT_RUN.get(name), f"no example of '{name}' was run"
 
 
 def test_readme_is_a_guide_of_at_most_250_lines():
