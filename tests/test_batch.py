@@ -337,25 +337,6 @@ def test_unreachable_scheduler_is_one_line(run, tmp_path, monkeypatch):
     assert err.startswith("planner: error: --scheduler: cannot reach the Dask scheduler")
 
 
-def test_readme_batch_example_is_real(run, tmp_path, monkeypatch):
-    import re
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = text[text.index("### `planner batch"):]
-    block = re.search(r"```\n\$ cat requests.csv\n(.*?)\$ (planner batch [^\n]*)\n(.*?)"
-                      r"\$ echo \$\?\n(\d)\n\$ cat plans.csv\n(.*?)```", section, flags=re.S)
-    assert block is not None
-    requests, cmd, stderr, code, plans = block.groups()
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "requests.csv").write_text(requests)
-    got_code, out, err = run(*cmd.split()[1:])
-    assert got_code == int(code) and out == ""
-    assert err.splitlines()[0] == stderr.splitlines()[0]  # the bad row's warning
-    assert err.splitlines()[1].split("; planned")[0] == stderr.splitlines()[1].split("; planned")[0]
-    assert (tmp_path / "plans.csv").read_text() == plans
-
-
 def test_progress_bar_on_a_terminal_only(cat, tmp_path):
     """A bar on stderr when it is a terminal; none in a pipe."""
     import fcntl
