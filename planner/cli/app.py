@@ -19,7 +19,7 @@ try:  # typer >= 0.22 carries its own copy of click
 except ImportError:  # pragma: no cover - older typer on real click
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from planner.cli import advise, batch, check, employer, info, plan, report
+from planner.cli import advise, batch, check, employer, info, plan, report, serve
 
 
 class OneLineErrors(TyperGroup):
@@ -53,7 +53,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for group in (info, plan, check, advise, employer, batch, report):
+for group in (info, plan, check, advise, employer, batch, report, serve):
     app.add_typer(group.commands.typer)
 
 

@@ -41,9 +41,18 @@ def read_learners(path: str | Path, catalogue: Catalogue,
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror})", field="learners") from None
+    return parse_learners(data, name, catalogue, strict)
+
+
+def parse_learners(data: bytes, name: str, catalogue: Catalogue,
+                   strict: bool = False) -> tuple[list[Learner], list[RowError]]:
+    """``read_learners`` on the bytes of a file already read (an upload); ``name`` names it in
+    messages."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start + 1})",
                          field="learners") from None

@@ -1,0 +1,183 @@
+"""The HTTP API under /api: each path operation takes its pydantic body, calls the library as the
+command of the same name does, and answers the JSON that command writes with ``--format json``
+(``planner.render.core.render(result, "json")`` of the same result object: equal by
+construction). Solves are plain ``def`` endpoints, so they run in the thread pool, and each takes
+one of the server's solve slots."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Path, Response, UploadFile
+
+from planner.domain.catalogue import Catalogue
+from planner.domain.conditions import Conditions, parse_cover, parse_date
+from planner.domain.errors import InputError
+from planner.render.core import render
+from planner.web.app import Settings, catalogue, settings
+from planner.web.models import (
+    AlternativesBody,
+    CheckBody,
+    CompareBody,
+    FrontierBody,
+    PlanBody,
+    ProgressBody,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+Cat = Annotated[Catalogue, Depends(catalogue)]
+Server = Annotated[Settings, Depends(settings)]
+COHORT_MAX = 256 * 1024  # bytes of learners CSV: some thousands of learners
+
+
+def answer(result) -> Response:
+    return Response(render(result, "json"), media_type="application/json")
+
+
+def conditions(cat: Catalogue, body, *, limits: bool = True) -> Conditions:
+    """The library's question from a body: ``limits`` adds the ceiling, the unit cap and the
+    areas to cover, for the questions that take them (as the commands do)."""
+    extra = {}
+    if limits:
+        extra = {"glh_max": body.glh_max, "max_units": body.max_units, "cover": body.cover}
+    return Conditions.from_user(cat, include=body.include, exclude=body.exclude,
+                                achieved=body.achieved, registered=body.registered,
+                                gaps=getattr(body, "gaps", ()), **extra)
+
+
+@router.post("/plan")
+def plan(body: PlanBody, cat: Cat, server: Server) -> Response:
+    """The best pathway, as `planner plan --format json`."""
+    from planner.questions.plan import plan as solve
+
+    q = cat.qualification(body.qualification, "qualification")
+    cond = conditions(cat, body)
+    with server.slots:
+        return answer(solve(cat, q, cond, body.objective, server.config(body.time_limit)))
+
+
+@router.post("/check")
+def check(body: CheckBody, cat: Cat, server: Server) -> Response:
+    """Audit a set of units, as `planner check --format json`."""
+    from planner.questions.check import check as audit
+    from planner.questions.check import resolve_set
+
+    q = cat.qualification(body.qualification, "qualification")
+    refs = resolve_set(cat, body.units, "units")
+    done = cat.resolve_units(body.achieved, "achieved")
+    with server.slots:
+        return answer(audit(cat, q, refs, achieved=done,
+                            registered=parse_date(body.registered, "registered"),
+                            objective=body.objective, config=server.config(body.time_limit)))
+
+
+@router.post("/alternatives")
+def alternatives(body: AlternativesBody, cat: Cat, server: Server) -> Response:
+    """The k best pathways, as `planner alternatives --format json`."""
+    from planner.questions.advise import alternatives as best_k
+
+    q = cat.qualification(body.qualification, "qualification")
+    cond = conditions(cat, body)
+    with server.slots:
+        return answer(best_k(cat, q, cond, body.objective, body.k, body.differ_by,
+                             server.config(body.time_limit)))
+
+
+@router.post("/compare")
+def compare(body: CompareBody, cat: Cat, server: Server) -> Response:
+    """Every qualification side by side, as `planner compare --format json`."""
+    from planner.questions.advise import compare as side_by_side
+
+    quals = [cat.qualification(x, "qualifications") for x in body.qualifications]
+    cond = conditions(cat, body, limits=False)
+    with server.slots:
+        return answer(side_by_side(cat, quals, cond, body.objective,
+                                   server.config(body.time_limit)))
+
+
+@router.post("/progress")
+def progress(body: ProgressBody, cat: Cat, server: Server) -> Response:
+    """A route from a smaller qualification to a larger, as `planner progress --format json`."""
+    from planner.questions.advise import progress as routes
+
+    src = cat.qualification(body.source, "from")
+    dst = cat.qualification(body.target, "to")
+    cond = conditions(cat, body, limits=False)
+    with server.slots:
+        return answer(routes(cat, src, dst, cond, body.objective,
+                             server.config(body.time_limit)))
+
+
+@router.post("/frontier")
+def frontier(body: FrontierBody, cat: Cat, server: Server) -> Response:
+    """The Pareto frontier, as `planner frontier --format json`."""
+    from planner.questions.advise import frontier as pareto
+
+    q = cat.qualification(body.qualification, "qualification")
+    areas = [a.strip() for item in body.area for a in item.split(",") if a.strip()]
+    x, y = body.x.strip().lower(), body.y.strip().lower()
+    if areas and x != "areas":
+        raise InputError("only with x areas", field="area")
+    cond = conditions(cat, body)
+    with server.slots:
+        return answer(pareto(cat, q, cond, x, y, areas, server.config(body.time_limit)))
+
+
+@router.post("/cohort")
+def cohort(cat: Cat, server: Server,
+           qualification: Annotated[str, Form(max_length=200)],
+           learners: Annotated[UploadFile, File(description=f"The learners CSV (as `planner "
+                                                f"cohort` reads), at most {COHORT_MAX} bytes.")],
+           cover: Annotated[list[str], Form(max_length=200)] = [],  # noqa: B006 - FastAPI's way
+           objective: Annotated[str, Form(pattern="^(glh|tqt)$")] = "glh",
+           strict: Annotated[bool, Form()] = False,
+           time_limit: Annotated[float | None, Form(gt=0, allow_inf_nan=False)] = None,
+           ) -> Response:
+    """One programme for a group, as `planner cohort --format json`; the bad rows are in its
+    `errors`."""
+    from planner.io.learners import parse_learners
+    from planner.questions.cohort import plan_cohort
+
+    q = cat.qualification(qualification, "qualification")
+    data = learners.file.read(COHORT_MAX + 1)
+    if len(data) > COHORT_MAX:
+        raise InputError(f"the file is over the limit of {COHORT_MAX} bytes", field="learners")
+    areas = parse_cover(cat, cover)
+    group, errors = parse_learners(data, learners.filename or "learners.csv", cat,
+                                   strict=strict)
+    with server.slots:
+        return answer(plan_cohort(cat, q, group, areas, objective, server.config(time_limit),
+                                  errors=tuple(errors), source=learners.filename or "",
+                                  strict=strict))
+
+
+@router.get("/quals")
+def quals(cat: Cat) -> Response:
+    """The qualifications, as `planner quals --format json`."""
+    from planner.results.views import QualificationList
+
+    return answer(QualificationList(cat, tuple(cat.qualifications.values())))
+
+
+@router.get("/units/{qualification}")
+def units(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Response:
+    """The units a qualification allows, as `planner units QUALIFICATION --format json`."""
+    from planner.results.views import unit_list
+
+    return answer(unit_list(cat, cat.qualification(qualification, "qualification")))
+
+
+@router.get("/rules/{qualification}")
+def rules(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Response:
+    """The rules of combination, as `planner rules QUALIFICATION --format json`."""
+    from planner.results.views import RulesView
+
+    return answer(RulesView(cat.qualification(qualification, "qualification")))
+
+
+@router.get("/areas")
+def areas(cat: Cat) -> Response:
+    """The skill areas with their units, as `planner areas --format json`."""
+    from planner.questions.areas import area_list
+
+    return answer(area_list(cat, None))
