@@ -130,6 +130,7 @@ async function loadUnits(q) {
 
 async function ask() {
   const mine = ++asked;
+  $("answer").setAttribute("aria-busy", "true");
   const s = state;
   const search = toURL(s);
   for (const [id, name] of [["dl-html", "report.html"], ["dl-md", "report.md"],
@@ -145,6 +146,7 @@ async function ask() {
   const [a, p] = await Promise.allSettled([audit, plan]);
   if (mine !== asked) return;            // a newer question is on its way
   drawAnswer(a, p);
+  $("answer").setAttribute("aria-busy", "false");
   for (const box of ["alternatives", "compare", "progress", "frontier"]) {
     if ($(`${box}-box`).open) beside[box]();
   }
@@ -207,11 +209,12 @@ function completion(plan) {
               el("ul", {id: "reasons"}, ...(plan.reasons || []).map((r) => el("li", {}, r.text))),
               ...(plan.notes || []).map((n) => el("p", {class: "muted"}, n)));
   }
-  const add = plan.new_units.map(short);
+  const wanted = new Set(state.include.map(short));
+  const add = plan.new_units.map(short).filter((r) => !wanted.has(r));
   return el("div", {},
     el("p", {id: "totals"}, add.length
       ? `Add ${add.length} unit${add.length === 1 ? "" : "s"}: ${add.join(", ")}`
-      : "Nothing to add: the units ticked already make a pathway.",
+      : "Nothing to add: the units ticked make a pathway.",
       el("br"), `New GLH ${plan.new_glh}, new TQT ${plan.new_tqt}; pathway ${plan.credits} ` +
       `credits, group 2 credits ${plan.group2_credits} (${plan.status}).`),
     pathwayTable(plan),

@@ -1,0 +1,217 @@
+"""The what-if page as a person uses it, in headless Chromium driven by Playwright (Debian's
+chromium, never a downloaded browser): tick units and watch the rules, the meters and the
+completion; an impossible tick; a link that reopens the question; back and forward; a phone;
+the keyboard alone. Screenshots go to the test's folder (and docs/serve.png with
+PLANNER_SCREENSHOTS=docs)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("chromium is required in CI (see .ci/run)")
+    pytest.skip("chromium not installed (apt-get install -y chromium); not in CI",
+                allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app on a loopback port of its own, in a thread, for this module only."""
+    import uvicorn
+
+    from planner.web.app import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1200, "height": 1400})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and not
+          m.text.endswith("status of 422 (Unprocessable Entity)") else None)  # a bad question
+    pg.base = server  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert errors == []
+
+
+def settled(pg) -> None:
+    """Wait until the answer for the latest question is drawn (the page marks its answer busy
+    from the question to the answer) and nothing else is loading."""
+    pg.wait_for_selector("#answer[aria-busy=false]", state="attached")
+    pg.wait_for_load_state("networkidle")
+
+
+def choose(pg, unit: str, choice: str) -> None:
+    pg.get_by_label(f"Your choice for unit {unit}", exact=True).select_option(label=choice)
+    settled(pg)
+
+
+def shot(pg, tmp_path: Path, name: str) -> Path:
+    out = tmp_path / f"{name}.png"
+    pg.screenshot(path=str(out), full_page=False)
+    if os.environ.get("PLANNER_SCREENSHOTS") == "docs" and name == "serve":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copy(out, DOCS / "serve.png")
+    assert out.stat().st_size > 1000
+    return out
+
+
+def test_ticking_units_moves_the_rules_the_meter_and_the_completion(page, tmp_path):
+    page.goto(page.base + "/?q=diploma&registered=2024-09-01")
+    settled(page)
+    before = page.locator("#totals").inner_text()
+    assert "Add" in before and "New GLH" in before
+    choose(page, "404", "achieved")
+    assert "achieved=404" in page.url
+    credits = page.locator("#meter-credits")
+    assert credits.get_attribute("value") == "3"
+    assert "credits 3, at least 37" in page.locator("#rules").inner_text()
+    choose(page, "524", "want")
+    assert credits.get_attribute("value") == "14"
+    assert page.locator("#meter-group_credits").get_attribute("value") == "11"
+    totals = page.locator("#totals").inner_text()
+    assert "524" not in totals.split("New GLH")[0]  # wanted, so not among the units to add
+    assert "\n524\t" in page.locator("#completion table").inner_text()
+    shot(page, tmp_path, "serve")
+
+
+def test_a_superseded_unit_is_rejected_with_its_reason(page):
+    page.goto(page.base + "/?q=diploma&registered=2024-09-01&include=339")
+    settled(page)
+    rejected = page.locator("#rejected")
+    assert "superseded" in rejected.inner_text() and "359" in rejected.inner_text()
+    assert "No pathway" in page.locator("#completion").inner_text()
+
+
+def test_an_impossible_tick_shows_the_reasons(page, tmp_path):
+    page.goto(page.base + "/?q=diploma&registered=2024-09-01")
+    settled(page)
+    page.locator("#search").fill("Managing Personal")
+    assert page.locator("#units tbody tr").count() == 1
+    choose(page, "409", "want")
+    page.locator("#glh_max").fill("5")
+    page.locator("#glh_max").press("Tab")  # the change goes in when the field is left
+    settled(page)
+    assert "glh_max=5" in page.url
+    assert "No pathway (infeasible)" in page.locator("#completion").inner_text()
+    assert "GLH" in page.locator("#reasons").inner_text()
+    shot(page, tmp_path, "impossible")
+
+
+def test_a_copied_link_reopens_the_question_and_back_and_forward_work(page, browser, server):
+    page.goto(page.base + "/?q=diploma&registered=2024-09-01")
+    settled(page)
+    choose(page, "404", "achieved")
+    choose(page, "409", "refuse")
+    link = page.url
+    totals = page.locator("#totals").inner_text()
+    other = browser.new_context().new_page()
+    other.goto(link)
+    settled(other)
+    assert other.get_by_label("Your choice for unit 409", exact=True).input_value() == "exclude"
+    assert other.locator("#totals").inner_text() == totals
+    other.context.close()
+    page.go_back()
+    settled(page)
+    assert "exclude" not in page.url
+    assert page.get_by_label("Your choice for unit 409", exact=True).input_value() == ""
+    page.go_forward()
+    settled(page)
+    assert page.get_by_label("Your choice for unit 409", exact=True).input_value() == "exclude"
+    assert page.locator("#totals").inner_text() == totals
+
+
+def test_a_phone_does_not_scroll_sideways(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = context.new_page()
+    pg.goto(server + "/?q=diploma&achieved=404,425")
+    settled(pg)
+    for box in ("alternatives", "compare", "progress", "frontier"):
+        pg.locator(f"#{box}-box summary").click()
+    settled(pg)
+    pg.wait_for_selector("#frontier svg")
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    assert pg.locator("#frontier svg").count() == 1
+    pg.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    context.close()
+
+
+def test_the_keyboard_alone_reaches_and_sets_every_control(page):
+    page.goto(page.base + "/?q=diploma")
+    settled(page)
+    unlabelled = page.evaluate("""[...document.querySelectorAll('input, select, button')]
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                     && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+        .map(e => e.id || e.name)""")
+    assert unlabelled == []
+    focused = page.get_by_label("Your choice for unit 400", exact=True)
+    for _ in range(200):  # tab through the page until the unit's control has the focus
+        page.keyboard.press("Tab")
+        if focused.evaluate("e => e === document.activeElement"):
+            break
+    else:
+        pytest.fail("the unit's control is not reachable by Tab")
+    page.keyboard.press("ArrowDown")  # a closed select takes the next option: achieved
+    settled(page)
+    assert "achieved=400" in page.url
+
+
+def test_what_a_user_typed_is_text_never_markup(page):
+    page.goto(page.base + "/?q=diploma&include=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    settled(page)
+    assert "unknown unit" in page.locator("#status").inner_text()
+    assert page.locator("img").count() == 0
+
+
+def test_the_cohort_upload_shows_the_programme_and_the_rows_rejected(page, tmp_path):
+    csv = tmp_path / "learners.csv"
+    csv.write_text('id,achieved\nann,404\n"<b>bob</b>",zz\ncat,\n', encoding="utf-8")
+    page.goto(page.base + "/?q=diploma")
+    settled(page)
+    page.set_input_files("#learners", str(csv))
+    page.get_by_role("button", name="Plan the programme").click()
+    page.wait_for_selector("#cohort h3")
+    text = page.locator("#cohort").inner_text()
+    assert "Deliveries" in text and "ann" in text and "cat" in text
+    assert "line 3" in text and "unknown unit 'zz'" in text
+    assert page.locator("#cohort b").count() == 0
