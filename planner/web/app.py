@@ -19,6 +19,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from planner.domain.catalogue import Catalogue, load_catalogue
 from planner.domain.conditions import SolverConfig
@@ -62,6 +63,7 @@ def create_app(catalogue: str | Path | None = None, settings: Settings | None = 
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(PlannerError, _planner_error)
     app.add_exception_handler(RequestValidationError, _invalid_body)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(Guard)
     return app
 
@@ -93,6 +95,16 @@ def _invalid_body(request: Request, exc: Exception) -> JSONResponse:
     where = ".".join(loc)
     msg = one_line(str(first.get("msg", "invalid")))
     return JSONResponse({"detail": f"{where}: {msg}" if where else msg}, status_code=422)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's errors with a one-line detail; a body that is not even JSON text (FastAPI's
+    400) is bad input like any other: 422."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        return JSONResponse({"detail": "body: not JSON text (UTF-8)"}, status_code=422)
+    return JSONResponse({"detail": one_line(str(exc.detail))}, status_code=exc.status_code,
+                        headers=getattr(exc, "headers", None))
 
 
 class Guard:
