@@ -95,6 +95,14 @@ def test_the_cohort_upload_answers_the_cohort_commands_json(client, tmp_path):
     assert [e["line"] for e in got["errors"]] == [4]
 
 
+def test_check_without_completion_is_the_check_less_its_way_forward(client):
+    body = {"qualification": "diploma", "units": ["404", "339"], "registered": "2024-09-01"}
+    full = client.post("/api/check", json=body).json()
+    rules_only = client.post("/api/check", json={**body, "complete": False}).json()
+    assert full["completion"] is not None and rules_only["completion"] is None
+    assert {**full, "completion": None} == rules_only
+
+
 def test_a_question_with_no_pathway_is_an_answer_not_an_error(client):
     res = client.post("/api/plan", json={"qualification": "diploma", "glh_max": 3})
     assert res.status_code == 200

@@ -68,7 +68,8 @@ def check(body: CheckBody, cat: Cat, server: Server) -> Response:
     with server.slots:
         return answer(audit(cat, q, refs, achieved=done,
                             registered=parse_date(body.registered, "registered"),
-                            objective=body.objective, config=server.config(body.time_limit)))
+                            objective=body.objective, config=server.config(body.time_limit),
+                            complete=body.complete))
 
 
 @router.post("/alternatives")

@@ -64,6 +64,8 @@ class CheckBody(BaseModel):
     registered: str | None = None
     objective: Objective = "glh"
     time_limit: float | None = Field(None, gt=0, allow_inf_nan=False)
+    complete: bool = Field(True, description="false: the rules and the units rejected only, "
+                           "without the way forward (no solve; the page asks /api/plan for it).")
 
 
 class AlternativesBody(PlanBody):

@@ -140,7 +140,8 @@ async function ask() {
   const ticked = [...s.achieved, ...s.include];
   const audit = ticked.length
     ? post("/api/check", {qualification: s.q, units: ticked, achieved: s.achieved,
-                          registered: s.registered || null, objective: s.objective})
+                          registered: s.registered || null, objective: s.objective,
+                          complete: false})
     : Promise.resolve(null);
   const plan = post("/api/plan", body(s));
   const [a, p] = await Promise.allSettled([audit, plan]);
