@@ -215,3 +215,18 @@ def test_the_cohort_upload_shows_the_programme_and_the_rows_rejected(page, tmp_p
     assert "Deliveries" in text and "ann" in text and "cat" in text
     assert "line 3" in text and "unknown unit 'zz'" in text
     assert page.locator("#cohort b").count() == 0
+
+
+def test_the_api_docs_load_from_the_app_alone(browser, server):
+    context = browser.new_context()
+    pg = context.new_page()
+    outside: list[str] = []
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) and
+          not r.url.startswith("data:") else None)
+    blocked: list[str] = []
+    pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text
+          else None)
+    pg.goto(server + "/docs")
+    pg.get_by_text("/api/plan", exact=True).first.wait_for()
+    assert outside == [] and blocked == []
+    context.close()

@@ -54,11 +54,12 @@ def create_app(catalogue: str | Path | None = None, settings: Settings | None = 
 
     app = FastAPI(title="planner", summary="Optimal pathways through the rules of combination "
                   "of the ILM Level 4 Leadership and Management qualifications.",
-                  version="0.1.0")
+                  version="0.1.0", docs_url=None, redoc_url=None)  # /docs: pages.api_docs
     app.state.catalogue = load_catalogue(catalogue)
     app.state.settings = settings or Settings()
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(PlannerError, _planner_error)
@@ -66,6 +67,13 @@ def create_app(catalogue: str | Path | None = None, settings: Settings | None = 
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(Guard)
     return app
+
+
+def swagger_ui() -> Path:
+    """Swagger UI's files (fastapi-offline's copy: the docs page works offline)."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).parent / "static"
 
 
 def field_name(field: str | None) -> str | None:

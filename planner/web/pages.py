@@ -33,6 +33,12 @@ def page(request: Request, cat: Cat) -> Response:
     return templates.TemplateResponse(request, "index.html", {"quals": quals, "areas": areas})
 
 
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    """The API's OpenAPI page (Swagger UI), every file of it served by the app (no CDN)."""
+    return templates.TemplateResponse(request, "docs.html", {})
+
+
 def question(request: Request) -> PlanBody:
     """The page's question from the query string (``q`` is the qualification)."""
     params = request.query_params
