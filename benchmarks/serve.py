@@ -132,7 +132,7 @@ def run(clients: int, seconds: float, workers: int, soak: bool) -> dict:
     proc = start_server(port, workers)
     try:
         units = {q: [u["ref"] for u in httpx.get(f"{base}/api/units/{q}").json()] for q in QUALS}
-        asyncio.run(load(base, min(clients, 4), 3, units))  # warm-up
+        asyncio.run(load(base, clients, 5, units))  # warm-up: every client, the thread pool grown
         before = rss_kib(proc.pid)
         samples = [before]
         results: dict = {"plan": [], "check": [], "errors": []}
