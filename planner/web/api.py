@@ -2,7 +2,8 @@
 command of the same name does, and answers the JSON that command writes with ``--format json``
 (``planner.render.core.render(result, "json")`` of the same result object: equal by
 construction). Solves are plain ``def`` endpoints, so they run in the thread pool, and each takes
-one of the server's solve slots."""
+one of the server's solve slots; the reference questions (quals, units, rules, areas) solve
+nothing and answer on the event loop, so that a page loads while solves queue."""
 
 from __future__ import annotations
 
@@ -153,7 +154,7 @@ def cohort(cat: Cat, server: Server,
 
 
 @router.get("/quals")
-def quals(cat: Cat) -> Response:
+async def quals(cat: Cat) -> Response:
     """The qualifications, as `planner quals --format json`."""
     from planner.results.views import QualificationList
 
@@ -161,7 +162,7 @@ def quals(cat: Cat) -> Response:
 
 
 @router.get("/units/{qualification}")
-def units(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Response:
+async def units(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Response:
     """The units a qualification allows, as `planner units QUALIFICATION --format json`."""
     from planner.results.views import unit_list
 
@@ -169,7 +170,7 @@ def units(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Resp
 
 
 @router.get("/rules/{qualification}")
-def rules(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Response:
+async def rules(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Response:
     """The rules of combination, as `planner rules QUALIFICATION --format json`."""
     from planner.results.views import RulesView
 
@@ -177,7 +178,7 @@ def rules(qualification: Annotated[str, Path(max_length=200)], cat: Cat) -> Resp
 
 
 @router.get("/areas")
-def areas(cat: Cat) -> Response:
+async def areas(cat: Cat) -> Response:
     """The skill areas with their units, as `planner areas --format json`."""
     from planner.questions.areas import area_list
 

@@ -27,14 +27,14 @@ DOWNLOADS = {"report.html": "text/html", "report.md": "text/markdown",
 
 
 @router.get("/")
-def page(request: Request, cat: Cat) -> Response:
+async def page(request: Request, cat: Cat) -> Response:
     quals = [(q.slug, q.name) for q in cat.qualifications.values()]
     areas = [] if cat.areas.empty else list(zip(cat.areas["id"], cat.areas["name"], strict=True))
     return templates.TemplateResponse(request, "index.html", {"quals": quals, "areas": areas})
 
 
 @router.get("/docs")
-def api_docs(request: Request) -> Response:
+async def api_docs(request: Request) -> Response:
     """The API's OpenAPI page (Swagger UI), every file of it served by the app (no CDN)."""
     return templates.TemplateResponse(request, "docs.html", {})
 
