@@ -177,12 +177,13 @@ async def _too_large(send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def catalogue(request: Request) -> Catalogue:
-    """``Depends(catalogue)``: the catalogue the server loaded at start."""
+async def catalogue(request: Request) -> Catalogue:
+    """``Depends(catalogue)``: the catalogue the server loaded at start (async: handed over on
+    the event loop, without taking a thread)."""
     return request.app.state.catalogue
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
