@@ -76,7 +76,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 
 # Commands whose examples cannot run here (a server would never return), with the reason the
 # reference gives; their help is shown all the same.
-NOT_RUN: dict[str, str] = {}
+NOT_RUN: dict[str, str] = {
+    "serve": "it starts a web server, which runs until stopped; docs/serve.md shows the page "
+             "and the API with an example per endpoint.",
+}
 
 # Output that differs from run to run, and what the pages show instead.
 VOLATILE = ((re.compile(r" in \d+(\.\d+)? s \(\d+/s, "), " in ... s (.../s, "),)

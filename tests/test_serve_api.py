@@ -36,7 +36,7 @@ POSTS = [
               "exclude": ["409"], "glh_max": 60, "registered": "2024-09-01"},
      ["plan", "diploma", "--achieved", "404", "--include", "420", "--exclude", "409",
       "--glh-max", "60", "--registered", "2024-09-01"]),
-    ("plan", {"qualification": "8605-x" if False else "certificate", "objective": "tqt",
+    ("plan", {"qualification": "certificate", "objective": "tqt",
               "cover": ["people"], "gaps": ["results=2"], "max_units": 4},
      ["plan", "certificate", "--minimise", "tqt", "--cover", "people", "--gaps", "results=2",
       "--max-units", "4"]),
@@ -53,6 +53,12 @@ POSTS = [
     ("compare", {"qualifications": ["award", "diploma"]}, ["compare", "award", "diploma"]),
     ("progress", {"from": "award", "to": "certificate"},
      ["progress", "--from", "award", "--to", "certificate"]),
+    ("progress", {"from": "award", "to": "diploma", "glh_max": 40, "cover": ["people"],
+                  "registered": "2024-09-01"},
+     ["progress", "--from", "award", "--to", "diploma", "--glh-max", "40", "--cover", "people",
+      "--registered", "2024-09-01"]),
+    ("compare", {"include": ["409"], "gaps": ["people=2"], "registered": "2024-09-01"},
+     ["compare", "--include", "409", "--gaps", "people=2", "--registered", "2024-09-01"]),
     ("frontier", {"qualification": "award", "x": "units", "y": "tqt"},
      ["frontier", "award", "--x", "units", "--y", "tqt"]),
 ]
@@ -79,14 +85,16 @@ def test_each_get_answers_its_commands_json(client, path, args):
 
 
 def test_the_cohort_upload_answers_the_cohort_commands_json(client, tmp_path):
-    text = "id,achieved,exclude\nann,404,\nbob,,409\nzed,zz,\n"
+    text = "id,achieved,exclude,glh_max\nann,404,,\nbob,,409,60\nzed,zz,,\n"
     csv = tmp_path / "learners.csv"
     csv.write_text(text, encoding="utf-8")
-    res = client.post("/api/cohort", data={"qualification": "diploma", "cover": ["people"]},
+    res = client.post("/api/cohort", data={"qualification": "diploma", "cover": ["people"],
+                                           "exclude": ["420"], "registered": "2024-09-01"},
                       files={"learners": ("learners.csv", text.encode())})
     assert res.status_code == 200, res.text
     got = res.json()
     want = CliRunner().invoke(cli, ["cohort", "diploma", str(csv), "--cover", "people",
+                                    "--exclude", "420", "--registered", "2024-09-01",
                                     "--format", "json"]).stdout
     want = json.loads(want)
     for e in want["errors"]:
@@ -214,8 +222,9 @@ ENDPOINTS = {
              "max_units", "registered", "cover", "gaps", "time_limit"],
     "check": ["qualification", "units", "achieved", "registered", "objective", "time_limit"],
     "alternatives": ["qualification", "k", "differ_by", "include", "glh_max", "max_units"],
-    "compare": ["qualifications", "achieved", "include", "exclude", "registered"],
-    "progress": ["from", "to", "achieved", "include", "exclude"],
+    "compare": ["qualifications", "achieved", "include", "exclude", "registered", "gaps",
+                "cover", "glh_max"],
+    "progress": ["from", "to", "achieved", "include", "exclude", "max_units", "cover"],
     "frontier": ["qualification", "x", "y", "area", "cover", "glh_max"],
 }
 UNITS = st.sampled_from(["404", "8605-409", "339", "550", "999", "", " ", "404,405", "x" * 300,

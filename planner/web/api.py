@@ -12,18 +12,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Path, Response, UploadFile
 
 from planner.domain.catalogue import Catalogue
-from planner.domain.conditions import Conditions, parse_cover, parse_date
+from planner.domain.conditions import Conditions, parse_date
 from planner.domain.errors import InputError
 from planner.render.core import render
 from planner.web.app import Settings, catalogue, settings
 from planner.web.models import (
     AlternativesBody,
     CheckBody,
+    CohortForm,
     CompareBody,
     FrontierBody,
     PlanBody,
     ProgressBody,
 )
+from planner.web.models import Conditions as ConditionsBody
 
 router = APIRouter(prefix="/api", tags=["api"])
 Cat = Annotated[Catalogue, Depends(catalogue)]
@@ -35,15 +37,13 @@ def answer(result) -> Response:
     return Response(render(result, "json"), media_type="application/json")
 
 
-def conditions(cat: Catalogue, body, *, limits: bool = True) -> Conditions:
-    """The library's question from a body: ``limits`` adds the ceiling, the unit cap and the
-    areas to cover, for the questions that take them (as the commands do)."""
-    extra = {}
-    if limits:
-        extra = {"glh_max": body.glh_max, "max_units": body.max_units, "cover": body.cover}
+def conditions(cat: Catalogue, body: ConditionsBody) -> Conditions:
+    """The library's question from a body's conditions (and its skills gaps, where it has
+    them), as ``planner.cli.common.Asked.conditions`` builds it from the options."""
     return Conditions.from_user(cat, include=body.include, exclude=body.exclude,
-                                achieved=body.achieved, registered=body.registered,
-                                gaps=getattr(body, "gaps", ()), **extra)
+                                achieved=body.achieved, glh_max=body.glh_max,
+                                max_units=body.max_units, registered=body.registered,
+                                cover=body.cover, gaps=getattr(body, "gaps", ()))
 
 
 @router.post("/plan")
@@ -91,7 +91,7 @@ def compare(body: CompareBody, cat: Cat, server: Server) -> Response:
     from planner.questions.advise import compare as side_by_side
 
     quals = [cat.qualification(x, "qualifications") for x in body.qualifications]
-    cond = conditions(cat, body, limits=False)
+    cond = conditions(cat, body)
     with server.slots:
         return answer(side_by_side(cat, quals, cond, body.objective,
                                    server.config(body.time_limit)))
@@ -104,7 +104,7 @@ def progress(body: ProgressBody, cat: Cat, server: Server) -> Response:
 
     src = cat.qualification(body.source, "from")
     dst = cat.qualification(body.target, "to")
-    cond = conditions(cat, body, limits=False)
+    cond = conditions(cat, body)
     with server.slots:
         return answer(routes(cat, src, dst, cond, body.objective,
                              server.config(body.time_limit)))
@@ -126,31 +126,26 @@ def frontier(body: FrontierBody, cat: Cat, server: Server) -> Response:
 
 
 @router.post("/cohort")
-def cohort(cat: Cat, server: Server,
-           qualification: Annotated[str, Form(max_length=200)],
+def cohort(cat: Cat, server: Server, form: Annotated[CohortForm, Form()],
            learners: Annotated[UploadFile, File(description=f"The learners CSV (as `planner "
                                                 f"cohort` reads), at most {COHORT_MAX} bytes.")],
-           cover: Annotated[list[str], Form(max_length=200)] = [],  # noqa: B006 - FastAPI's way
-           objective: Annotated[str, Form(pattern="^(glh|tqt)$")] = "glh",
-           strict: Annotated[bool, Form()] = False,
-           time_limit: Annotated[float | None, Form(gt=0, allow_inf_nan=False)] = None,
            ) -> Response:
     """One programme for a group, as `planner cohort --format json`; the bad rows are in its
-    `errors`."""
+    `errors`. The form's conditions apply to every learner, with each learner's own columns."""
     from planner.io.learners import parse_learners
     from planner.questions.cohort import plan_cohort
 
-    q = cat.qualification(qualification, "qualification")
+    q = cat.qualification(form.qualification, "qualification")
+    everyone = conditions(cat, form)
     data = learners.file.read(COHORT_MAX + 1)
     if len(data) > COHORT_MAX:
         raise InputError(f"the file is over the limit of {COHORT_MAX} bytes", field="learners")
-    areas = parse_cover(cat, cover)
-    group, errors = parse_learners(data, learners.filename or "learners.csv", cat,
-                                   strict=strict)
+    name = learners.filename or "learners.csv"
+    group, errors = parse_learners(data, name, cat, strict=form.strict)
     with server.slots:
-        return answer(plan_cohort(cat, q, group, areas, objective, server.config(time_limit),
-                                  errors=tuple(errors), source=learners.filename or "",
-                                  strict=strict))
+        return answer(plan_cohort(cat, q, group, (), form.objective,
+                                  server.config(form.time_limit), errors=tuple(errors),
+                                  source=name, strict=form.strict, shared=everyone))
 
 
 @router.get("/quals")

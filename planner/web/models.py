@@ -22,11 +22,6 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True,
                               str_max_length=200)
 
-    achieved: Items = items()
-    include: Items = items()
-    exclude: Items = items()
-    registered: str | None = Field(None, description="Registration date YYYY-MM-DD "
-                                   "(default: today, a new learner).", examples=["2024-09-01"])
     time_limit: float | None = Field(None, gt=0, allow_inf_nan=False, description="Solver time "
                                      "limit in seconds (the server's default when left out; "
                                      "never more than the server's ceiling).")
@@ -36,34 +31,42 @@ Objective = Literal["glh", "tqt"]
 
 
 class Conditions(Body):
-    """A learner's question to one qualification."""
+    """The learner's conditions, as the command line's condition options (without the skills
+    gaps and the objective, which not every question takes)."""
 
-    qualification: str = Field(description="award, certificate, diploma, extended-diploma, or "
-                               "an accreditation number.", examples=["diploma"])
+    achieved: Items = items()
+    include: Items = items()
+    exclude: Items = items()
+    registered: str | None = Field(None, description="Registration date YYYY-MM-DD "
+                                   "(default: today, a new learner).", examples=["2024-09-01"])
     glh_max: int | None = Field(None, description="Ceiling on new GLH.")
     max_units: int | None = Field(None, description="At most this many units (achieved "
                                   "included).")
     cover: Items = items()
 
 
-class PlanBody(Conditions):
-    """POST /api/plan: the best pathway (``planner plan``)."""
+class Question(Conditions):
+    """Every condition, the skills gaps and what to minimise."""
 
     objective: Objective = Field("glh", description="What to minimise: new GLH or new TQT.")
     gaps: Items = items()
 
 
-class CheckBody(BaseModel):
-    """POST /api/check: audit a set of units (``planner check``)."""
+class PlanBody(Question):
+    """POST /api/plan: the best pathway (``planner plan``)."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=200)
+    qualification: str = Field(description="award, certificate, diploma, extended-diploma, or "
+                               "an accreditation number.", examples=["diploma"])
+
+
+class CheckBody(Body):
+    """POST /api/check: audit a set of units (``planner check``)."""
 
     qualification: str = Field(examples=["diploma"])
     units: Items = items()
     achieved: Items = items()
     registered: str | None = None
     objective: Objective = "glh"
-    time_limit: float | None = Field(None, gt=0, allow_inf_nan=False)
     complete: bool = Field(True, description="false: the rules and the units rejected only, "
                            "without the way forward (no solve; the page asks /api/plan for it).")
 
@@ -75,15 +78,15 @@ class AlternativesBody(PlanBody):
     differ_by: int = Field(0, ge=0, le=100)
 
 
-class CompareBody(Body):
+class CompareBody(Question):
     """POST /api/compare: the best route to each qualification (``planner compare``)."""
 
-    objective: Objective = "glh"
     qualifications: Items = items()
 
 
-class ProgressBody(Body):
-    """POST /api/progress: from a smaller qualification to a larger (``planner progress``)."""
+class ProgressBody(Conditions):
+    """POST /api/progress: from a smaller qualification to a larger (``planner progress``; no
+    skills gaps, as there)."""
 
     objective: Objective = "glh"
     source: str = Field(alias="from", examples=["award"])
@@ -91,8 +94,21 @@ class ProgressBody(Body):
 
 
 class FrontierBody(Conditions):
-    """POST /api/frontier: the Pareto frontier (``planner frontier``)."""
+    """POST /api/frontier: the Pareto frontier (``planner frontier``; no gaps and no objective:
+    ``y`` names the hours minimised)."""
 
+    qualification: str = Field(examples=["diploma"])
     x: str = Field("units", description="units, areas or tqt.")
     y: str = Field("glh", description="glh or tqt.")
     area: Items = items()
+
+
+class CohortForm(Question):
+    """POST /api/cohort's form fields beside the learners file (``planner cohort``): the
+    conditions apply to every learner, with each learner's own columns."""
+
+    # the file arrives in the same form as a field of its own: ignore it here, not refuse it
+    model_config = ConfigDict(extra="ignore", str_max_length=200)
+
+    qualification: str = Field(examples=["diploma"])
+    strict: bool = False

@@ -279,18 +279,14 @@ const beside = {
                                    `(GLH +${p.vs_best.extra_new_glh})` : "the best"]));
   }),
   compare: () => fill("compare", async () => {
-    const s = state;
-    const list = await post("/api/compare", {achieved: s.achieved, include: [],
-      exclude: s.exclude, registered: s.registered || null, objective: s.objective});
+    const list = await post("/api/compare", body(state, {qualification: undefined}));
     return table(["qualification", "status", "credits", "new GLH", "new TQT", "units"],
       list.map((p) => [p.name, p.status, p.credits ?? "", p.new_glh ?? "", p.new_tqt ?? "",
                        p.units.map(short).join(" ")]));
   }),
   progress: () => fill("progress", async () => {
-    const s = state;
-    const list = await post("/api/progress", {from: $("from").value, to: s.q,
-      achieved: [], exclude: s.exclude, registered: s.registered || null,
-      objective: s.objective});
+    const list = await post("/api/progress", body(state, {qualification: undefined,
+      gaps: undefined, from: $("from").value, to: state.q}));
     return table(["route", "stage", "qualification", "units added", "added GLH", "route GLH"],
       list.map((p) => [p.route, p.stage, p.qualification, (p.new_units || []).map(short)
                        .join(" "), p.added_glh ?? "", p.route_glh ?? ""]));
@@ -342,9 +338,11 @@ async function cohort(ev) {
     return;
   }
   const form = new FormData();
-  form.append("qualification", state.q);
-  form.append("objective", state.objective);
-  for (const c of state.cover) form.append("cover", c);
+  for (const [k, v] of Object.entries(body(state))) {  // the page's conditions, for everyone
+    for (const one of Array.isArray(v) ? v : [v]) {
+      if (one !== null && one !== undefined) form.append(k, one);
+    }
+  }
   form.append("learners", file);
   $("cohort").replaceChildren(el("p", {class: "muted"}, "Planning..."));
   const res = await fetch("/api/cohort", {method: "POST", body: form});
