@@ -169,6 +169,11 @@ def test_a_phone_does_not_scroll_sideways(browser, server, tmp_path):
         pg.locator(f"#{box}-box summary").click()
     settled(pg)
     pg.wait_for_selector("#frontier svg")
+    for box in ("alternatives", "compare", "progress"):  # beside it: each drew its table
+        pg.wait_for_selector(f"#{box} table")
+    assert "the best" in pg.locator("#alternatives").inner_text()
+    assert pg.locator("#compare tbody tr").count() == 4
+    assert "top-up" in pg.locator("#progress").inner_text()  # with achieved units: a top-up
     width = pg.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     assert pg.locator("#frontier svg").count() == 1
