@@ -353,6 +353,17 @@ def test_bad_input_is_one_line_and_exit_2(run, args, where):
     assert len(lines) == 1 and where in lines[0], lines
 
 
+def test_messages_that_name_two_fields_name_both_as_the_user_typed_them(cat, run):
+    """The library words the message in fields; the CLI shows its flags for every one."""
+    with pytest.raises(InputError) as caught:
+        frontier(cat, "diploma", x="tqt", y="tqt")
+    assert str(caught.value) == "x: x and y must differ"
+    code, _, err = run("frontier", "diploma", "--x", "tqt", "--y", "tqt")
+    assert code == 2 and err.strip() == "planner: error: --x: --x and --y must differ"
+    code, _, err = run("frontier", "diploma", "--area", "people")
+    assert code == 2 and err.strip() == "planner: error: --area: only with --x areas"
+
+
 def test_same_question_same_answer(run):
     first = run("alternatives", "certificate", "-k", "8", "--format", "json")
     assert all(run("alternatives", "certificate", "-k", "8", "--format", "json") == first

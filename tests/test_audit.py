@@ -308,7 +308,7 @@ def test_hard_completion_is_proven_optimal_quickly(cat):
 def test_achieved_units_outside_the_set_are_added_with_a_note(cat, run):
     r = check(cat, "award", resolve_set(cat, ["404"]), achieved=("8605-425",))
     assert r.units == ("8605-404", "8605-425") and r.valid
-    assert r.notes == ("--achieved 8605-425 is not among the units given: added to the set as "
+    assert r.notes == ("achieved 8605-425 is not among the units given: added to the set as "
                        "achieved",)
     assert check(cat, "award", resolve_set(cat, ["404", "425"]), achieved=("8605-425",)).notes == ()
 

@@ -42,16 +42,16 @@ def only(qual, cond: Conditions, conflict) -> Conditions:
     """The user's conditions cut down to those the conflict names (achieved units stay: they are
     facts, not conditions; the registration date is moved before every cutoff unless named)."""
     named = {s.label for s in conflict.conditions}
-    keep = {(s.option, s.value) for s in conflict.conditions}
-    registered = cond.registered if any(s.option == "--registered" for s in conflict.conditions) \
+    keep = {(s.field, s.value) for s in conflict.conditions}
+    registered = cond.registered if any(s.field == "registered" for s in conflict.conditions) \
         else EARLY
     return dataclasses.replace(
         cond,
-        include=tuple(r for r in cond.include if ("--include", r) in keep),
-        exclude=tuple(r for r in cond.exclude if ("--exclude", r) in keep),
-        glh_max=cond.glh_max if f"--glh-max {cond.glh_max}" in named else None,
-        max_units=cond.max_units if f"--max-units {cond.max_units}" in named else None,
-        cover=tuple((a, n) for a, n in cond.cover if ("--cover", f"{a}={n}" if n else a) in keep),
+        include=tuple(r for r in cond.include if ("include", r) in keep),
+        exclude=tuple(r for r in cond.exclude if ("exclude", r) in keep),
+        glh_max=cond.glh_max if f"glh_max {cond.glh_max}" in named else None,
+        max_units=cond.max_units if f"max_units {cond.max_units}" in named else None,
+        cover=tuple((a, n) for a, n in cond.cover if ("cover", f"{a}={n}" if n else a) in keep),
         registered=registered)
 
 
@@ -66,7 +66,7 @@ def assert_explained(cat, slug: str, cond: Conditions) -> list:
     for conflict, reason in zip(conflicts, result.reasons, strict=True):
         assert reason.conditions == tuple(s.label for s in conflict.conditions)
         assert reason.conditions, "the catalogue's rules alone never conflict"
-        # no rule is named when the conditions clash on their own (--include 400 --glh-max 10)
+        # no rule is named when the conditions clash on their own (include 400 glh_max 10)
         assert all(r in {x.describe() for x in q.rules} for r in reason.rules)
         alone = only(q, cond, conflict)
         assert not feasible(cat, q, alone), (slug, cond, reason)
@@ -108,38 +108,38 @@ def assert_rules_irreducible(cat, q, alone: Conditions, conflict) -> None:
 
 def test_include_409_in_an_award(cat):
     (r,) = plan(cat, "award", Conditions(include=("8605-409",))).reasons
-    assert r.text == ("--include 409 conflicts with the Award's rule "
+    assert r.text == ("include 409 conflicts with the Award's rule "
                       "'group 1 units 400-408, 410-427 only'")
-    assert r.conditions == ("--include 409",)
+    assert r.conditions == ("include 409",)
     assert r.rules == ("group 1 units 400-408, 410-427 only",)
 
 
 def test_glh_max_below_the_shortest_award(cat):
     (r,) = plan(cat, "award", Conditions(glh_max=7)).reasons
-    assert r.text == "--glh-max 7 is below the shortest Award (8 GLH)"
+    assert r.text == "glh_max 7 is below the shortest Award (8 GLH)"
     assert plan(cat, "award").pathway.new_glh == 8  # the figure is the real optimum
     assert_explained(cat, "award", Conditions(glh_max=7))
 
 
 @pytest.mark.parametrize("slug, kwargs, needles", [
-    ("award", dict(include=["409"], glh_max=7), ["--include 409", "--glh-max 7"]),
-    ("award", dict(max_units=1), ["--max-units 1 is below the fewest units of any Award (2)"]),
+    ("award", dict(include=["409"], glh_max=7), ["include 409", "glh_max 7"]),
+    ("award", dict(max_units=1), ["max_units 1 is below the fewest units of any Award (2)"]),
     ("diploma", dict(include=["339"], registered="2021-01-01"),
-     ["--include 339 and --registered 2021-01-01", "take 359 instead of 339"]),
+     ["include 339 and registered 2021-01-01", "take 359 instead of 339"]),
     ("diploma", dict(include=["339"]), ["(today, the default)"]),
     ("diploma", dict(include=["508", "509"], glh_max=40),
-     ["--glh-max 40 is below the shortest Diploma with --include 508 (41 GLH)"]),
+     ["glh_max 40 is below the shortest Diploma with include 508 (41 GLH)"]),
     ("certificate", dict(include=["501", "502", "503"]),
      ["'group 2 credits at most 6' (group 2 credits "]),
     ("award", dict(include=["404", "407", "421", "401"]),
-     ["--include 404,407,421,401 together conflict", "(credits 13, at most 12)"]),
+     ["include 404,407,421,401 together conflict", "(credits 13, at most 12)"]),
     ("extended-diploma", dict(exclude=["532"]),
-     ["--exclude 532 conflicts with the Extended Diploma's rule 'mandatory units"]),
+     ["exclude 532 conflicts with the Extended Diploma's rule 'mandatory units"]),
     ("extended-diploma", dict(include=["343"]), ["never together: 308 and 343"]),
-    ("award", dict(include=["501"]), ["--include 501: 8605-501 is not a unit of the ILM Level 4 "
+    ("award", dict(include=["501"]), ["include 501: 8605-501 is not a unit of the ILM Level 4 "
                                       "Award in Leadership and Management (the qualification "
                                       "takes no units from group 2"]),
-    ("extended-diploma", dict(include=["550"]), ["--include 550: 8605-550 is not a unit of the "
+    ("extended-diploma", dict(include=["550"]), ["include 550: 8605-550 is not a unit of the "
                                                  "ILM Level 4 Extended Diploma", "unit table)"]),
     ("diploma", dict(achieved=["404"], include=["508", "509"], glh_max=38), ["new GLH"]),
 ])
@@ -161,7 +161,7 @@ def test_a_unit_outside_the_qualification_blames_no_rule(cat, slug, unit):
     """Units of no group the qualification takes units from are not blamed on its first allowed
     rule: the reason says the unit is not the qualification's, and names no rule."""
     (r,) = plan(cat, slug, Conditions(include=(unit,))).reasons
-    assert r.rules == () and r.conditions == (f"--include {unit[5:]}",)
+    assert r.rules == () and r.conditions == (f"include {unit[5:]}",)
     assert f"{unit} is not a unit of the {cat.qualifications[slug].name}" in r.text
     # planning is unchanged: such a unit is never counted, even when achieved
     result = plan(cat, slug, Conditions(achieved=(unit,)))
@@ -170,17 +170,17 @@ def test_a_unit_outside_the_qualification_blames_no_rule(cat, slug, unit):
 
 
 def test_cover_reason_gives_the_figure(cat):
-    """Like a ceiling, an unmet --cover says how much the qualification can offer: the figure is
+    """Like a ceiling, an unmet cover says how much the qualification can offer: the figure is
     the true maximum (9 credits of change in an Award: 9 can be covered, 10 cannot)."""
     (r,) = plan(cat, "award", Conditions.from_user(cat, cover=["change=20"])).reasons
-    assert r.text == ("--cover change=20 asks for 20 credits of Facilitating innovation and "
+    assert r.text == ("cover change=20 asks for 20 credits of Facilitating innovation and "
                       "change; the Award's units in that area offer at most 9")
     q = cat.qualifications["award"]
     assert feasible(cat, q, Conditions(cover=(("change", 9),)))
     assert not feasible(cat, q, Conditions(cover=(("change", 10),)))
     (r,) = plan(cat, "award", Conditions.from_user(cat, cover=["change=8"],
                                                     include=["401"])).reasons
-    assert r.text.endswith("with --include 401, the Award's units in that area offer at most 6 "
+    assert r.text.endswith("with include 401, the Award's units in that area offer at most 6 "
                            "under the Award's rule 'credits 5 to 12'")
     (r,) = plan(cat, "award", Conditions.from_user(cat, cover=["change"],
                                                     exclude=["417", "427"])).reasons
@@ -200,7 +200,7 @@ def test_more_conflicts_than_listed(cat):
 def test_two_independent_conflicts_give_two_reasons(cat):
     cond = Conditions(include=("8605-409",), glh_max=7)
     reasons = plan(cat, "award", cond).reasons
-    assert [r.conditions for r in reasons] == [("--include 409",), ("--glh-max 7",)]
+    assert [r.conditions for r in reasons] == [("include 409",), ("glh_max 7",)]
 
 
 def test_feasible_plans_have_no_reasons(cat):
@@ -267,6 +267,28 @@ def test_plan_json_carries_the_reasons(run):
 def test_plan_table_shows_the_reasons(run):
     code, out, _ = run("plan", "award", "--include", "409")
     assert code == 1 and "no pathway: --include 409 conflicts with the Award's rule" in out
+
+
+def test_reasons_name_fields_as_the_caller_names_them(cat):
+    """The library knows no front end: the caller's naming function decides every field's word
+    (here a web API's camelCase JSON fields), in the text, the conditions and the hints."""
+    camel = {"include": "include", "glh_max": "glhMax", "registered": "registeredOn"}.get
+    r1, r2 = plan(cat, "award", Conditions(include=("8605-409",), glh_max=7),
+                  names=camel).reasons
+    assert r1.conditions == ("include 409",) and r2.conditions == ("glhMax 7",)
+    assert r2.text == "glhMax 7 is below the shortest Award (8 GLH)"
+    (r,) = plan(cat, "diploma", Conditions.from_user(cat, include=["339"],
+                                                     registered="2021-01-01"),
+                names=camel).reasons
+    assert "include 339 and registeredOn 2021-01-01 together conflict" in r.text
+    assert "or give registeredOn before 2020-07-01" in r.text
+
+
+def test_plan_table_names_the_flags_of_every_condition(run):
+    code, out, _ = run("plan", "diploma", "--include", "339", "--registered", "2021-01-01")
+    assert code == 1
+    assert "--include 339 and --registered 2021-01-01 together conflict" in out
+    assert "or give --registered before 2020-07-01" in out
 
 
 def test_same_question_same_reasons(cat):

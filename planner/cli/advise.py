@@ -18,6 +18,7 @@ from planner.cli.common import (
     condition_options,
     emit,
     exit_code,
+    flag,
     load,
 )
 from planner.render.core import Format
@@ -50,7 +51,8 @@ def alternatives(
 
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
-    result = best_k(cat, q, asked.conditions(cat), asked.minimise, k, differ_by, asked.config())
+    result = best_k(cat, q, asked.conditions(cat), asked.minimise, k, differ_by, asked.config(),
+                    names=flag)
     emit(result, fmt)
     raise typer.Exit(EXIT_OK if result.found else exit_code(result.status))
 
@@ -83,7 +85,8 @@ def compare(
 
     cat = load(catalogue)
     quals = [cat.qualification(x, "qualification") for x in qualifications or ()]
-    result = side_by_side(cat, quals, asked.conditions(cat), asked.minimise, asked.config())
+    result = side_by_side(cat, quals, asked.conditions(cat), asked.minimise, asked.config(),
+                          names=flag)
     emit(result, fmt)
     worst = [r.status for r in result.results if not r.found]
     raise typer.Exit(exit_code(worst[0]) if worst else EXIT_OK)
@@ -118,7 +121,8 @@ def progress(
     cat = load(catalogue)
     src = cat.qualification(source, "from")
     dst = cat.qualification(target, "to")
-    result = routes(cat, src, dst, asked.conditions(cat), asked.minimise, asked.config())
+    result = routes(cat, src, dst, asked.conditions(cat), asked.minimise, asked.config(),
+                    names=flag)
     emit(result, fmt)
     raise typer.Exit(EXIT_OK if result.found else exit_code(result.status))
 
@@ -169,7 +173,7 @@ def frontier(
             from planner.domain.errors import InputError
 
             raise InputError(f"'{plot}' must end in .png or .svg", field="plot")
-    result = pareto(cat, q, asked.conditions(cat), x, y, areas, asked.config())
+    result = pareto(cat, q, asked.conditions(cat), x, y, areas, asked.config(), names=flag)
     if plot is not None and result.found:
         from planner.render.plot import plot_frontier
 

@@ -17,6 +17,7 @@ from planner.cli.common import (
     QualArg,
     condition_options,
     emit,
+    flag,
     load,
 )
 from planner.domain.conditions import parse_date
@@ -65,6 +66,6 @@ def check(
     done = cat.resolve_units(asked.achieved, "achieved")
     result = audit(cat, q, refs, achieved=done,
                    registered=parse_date(asked.registered, "registered"),
-                   objective=asked.minimise, config=asked.config())
+                   objective=asked.minimise, config=asked.config(), names=flag)
     emit(result, fmt)
     raise typer.Exit(EXIT_OK if result.valid else EXIT_NONE)

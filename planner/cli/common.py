@@ -152,12 +152,17 @@ ARGUMENTS = {"units": "UNITS", "learners": "LEARNERS", "requests": "REQUESTS",
              "qualification": "QUALIFICATION", "k": "-k"}
 
 
-def flag(field: str | None) -> str | None:
+def flag(field: str) -> str:
     """The option or argument a user typed for the library's ``field``: ``glh_max`` ->
-    ``--glh-max``, ``units`` -> ``UNITS``."""
-    if field is None:
-        return None
+    ``--glh-max``, ``units`` -> ``UNITS``. The CLI's naming function (``planner.domain.naming``):
+    every question's messages and reasons name fields through it."""
     return ARGUMENTS.get(field, "--" + field.replace("_", "-"))
+
+
+def columns_or_flags(columns: tuple[str, ...]) -> Callable[[str], str]:
+    """The naming of a question read from a file: its columns (the library's field names) as
+    the file writes them, every other field as the flag the user typed."""
+    return lambda field: field if field in columns else flag(field)
 
 
 def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -168,7 +173,7 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            typer.echo(one_line(f"planner: error: {exc.named(flag(exc.field))}"), err=True)
+            typer.echo(one_line(f"planner: error: {exc.worded(flag)}"), err=True)
             raise typer.Exit(EXIT_INPUT) from None
         except PlannerError as exc:
             typer.echo(one_line(f"planner: error: {exc}"), err=True)

@@ -12,6 +12,7 @@ from planner.cli.common import (
     CatalogueOpt,
     Commands,
     FormatOpt,
+    columns_or_flags,
     condition_options,
     emit,
     exit_code,
@@ -76,7 +77,7 @@ def cohort(
 
     Example: planner cohort diploma managers.csv --cover people --cover results=6
     """
-    from planner.io.learners import read_learners
+    from planner.io.learners import COLUMNS, read_learners
     from planner.questions.cohort import plan_cohort
 
     cat = load(catalogue)
@@ -85,7 +86,7 @@ def cohort(
     group, errors = read_learners(learners, cat, strict=strict)
     result = plan_cohort(cat, q, group, (), asked.minimise, asked.config(),
                          errors=tuple(errors), source=str(learners), strict=strict,
-                         shared=everyone)
+                         shared=everyone, names=columns_or_flags(COLUMNS))
     for e in result.errors:  # the CSV's bad rows and the learners with no pathway of their own
         typer.echo(one_line(f"planner: warning: skipped {e}"), err=True)
     emit(result, fmt)

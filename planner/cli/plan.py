@@ -13,6 +13,7 @@ from planner.cli.common import (
     condition_options,
     emit,
     exit_code,
+    flag,
     load,
 )
 from planner.render.core import Format
@@ -39,6 +40,7 @@ def plan(
 
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
-    result = solve_plan(cat, q, asked.conditions(cat), asked.minimise, asked.config())
+    result = solve_plan(cat, q, asked.conditions(cat), asked.minimise, asked.config(),
+                        names=flag)
     emit(result, fmt)
     raise typer.Exit(exit_code(result.status))

@@ -13,8 +13,10 @@ from planner.cli.common import (
     CatalogueOpt,
     Commands,
     QualArg,
+    columns_or_flags,
     condition_options,
     exit_code,
+    flag,
     load,
     one_line,
 )
@@ -59,6 +61,7 @@ def report(
 
     Example: planner report diploma --compare --alternatives 3 --out report.html
     """
+    from planner.io.learners import COLUMNS
     from planner.questions.report import build_report
 
     suffix = _suffix(out)
@@ -68,7 +71,8 @@ def report(
     rep = build_report(cat, q, asked.conditions(cat), asked.minimise, asked.config(),
                        alternatives=alternatives, compare=compare, frontier=frontier,
                        learners=group, learner_errors=tuple(errors), source=str(cohort or ""),
-                       title=title, learner=learner)
+                       title=title, learner=learner, names=flag,
+                       learner_names=columns_or_flags(COLUMNS))
     text = _render(rep, suffix)
     try:
         out.write_text(text, encoding="utf-8")  # type: ignore[union-attr]  # _suffix checked it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from planner.domain.naming import Names, own_words
+
 
 class PlannerError(Exception):
     """Base class of every error the library raises on purpose."""
@@ -37,15 +39,28 @@ class InputError(PlannerError):
     ``glh_max``, ``registered``, ``units``, ``qualification``), when there is one; ``detail`` is
     the message without it. Each front end names the field as its user typed it: the CLI as a
     flag (``--glh-max``), batch and cohort files as a column, the web API as a JSON field.
+
+    The message may name other fields too, as ``{field}`` placeholders listed in ``mentions``
+    (``"{x} and {y} must differ"``): ``worded`` fills them in with the front end's names.
     """
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        self.field, self.detail = field, message
-        super().__init__(f"{field}: {message}" if field else message)
+    def __init__(self, message: str, *, field: str | None = None,
+                 mentions: tuple[str, ...] = ()) -> None:
+        self.field, self.template, self.mentions = field, message, mentions
+        self.detail = self.words(own_words)
+        super().__init__(self.worded(own_words))
 
-    def named(self, name: str | None) -> str:
-        """The message with the field called ``name`` (the front end's word for it)."""
-        return f"{name}: {self.detail}" if name else self.detail
+    def words(self, names: Names) -> str:
+        """The message without the field, other fields it mentions named by ``names``."""
+        text = self.template
+        for f in self.mentions:  # not str.format: the rest of the message may hold braces
+            text = text.replace("{" + f + "}", names(f))
+        return text
+
+    def worded(self, names: Names) -> str:
+        """The message with every field named by ``names`` (the front end's words for them)."""
+        detail = self.words(names)
+        return f"{names(self.field)}: {detail}" if self.field else detail
 
 
 class InfeasibleError(PlannerError):

@@ -11,6 +11,7 @@ from typing import Any
 
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import (
     AllowedUnits,
     Barred,
@@ -215,20 +216,23 @@ def _mandatory(qual: Qualification) -> set[str]:
     return {r for rule in qual.rules_of(Mandatory) for r in rule.refs}
 
 
-def check_conditions(catalogue: Catalogue, refs, conditions: Conditions) -> list[str]:
-    """What a set of units breaks of the user's own conditions, in words (empty: none)."""
+def check_conditions(catalogue: Catalogue, refs, conditions: Conditions,
+                     names: Names = own_words) -> list[str]:
+    """What a set of units breaks of the user's own conditions, in words, the fields named by
+    ``names`` (empty: none)."""
     chosen = set(refs)
     new = chosen - set(conditions.achieved)
-    problems = [f"--include {r} missing" for r in conditions.include if r not in chosen]
-    problems += [f"--exclude {r} chosen" for r in conditions.exclude if r in chosen]
+    problems = [f"{names('include')} {r} missing" for r in conditions.include if r not in chosen]
+    problems += [f"{names('exclude')} {r} chosen" for r in conditions.exclude if r in chosen]
     glh = sum(catalogue.facts[r].glh for r in new)
     if conditions.glh_max is not None and glh > conditions.glh_max:
-        problems.append(f"new GLH {glh} above --glh-max {conditions.glh_max}")
+        problems.append(f"new GLH {glh} above {names('glh_max')} {conditions.glh_max}")
     if conditions.max_units is not None and len(chosen) > conditions.max_units:
-        problems.append(f"{len(chosen)} units above --max-units {conditions.max_units}")
+        problems.append(f"{len(chosen)} units above {names('max_units')} {conditions.max_units}")
     for area, credits in conditions.cover:
         in_area = [r for r in chosen if area in catalogue.facts[r].areas]
         got = sum(catalogue.facts[r].credits for r in in_area)
         if (credits and got < credits) or (not credits and not in_area):
-            problems.append(f"--cover {area}{'=' + str(credits) if credits else ''} not met")
+            problems.append(f"{names('cover')} {area}{'=' + str(credits) if credits else ''} "
+                            "not met")
     return problems

@@ -406,7 +406,7 @@ def format_for(out: Path, fmt: str | None) -> str:
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     raise InputError(f"cannot tell the format of '{out}' from its name: end it in .csv or "
-                     ".jsonl, or give --format", field="out")
+                     ".jsonl, or give {format}", field="out", mentions=("format",))
 
 
 def _csv_cells(row: dict[str, Any]) -> list[str]:
@@ -489,14 +489,15 @@ def _reusable(items: Sequence[Item], done: list[dict[str, Any]], path: Path) -> 
     fixed), and so are rows whose qualification is not the request's any more."""
     if len(done) > len(items):
         raise InputError(f"{path} has {len(done)} rows but the requests only {len(items)}: it "
-                         "was made from other requests (remove it or leave out --resume)",
-                         field="resume")
+                         "was made from other requests (remove it or leave out {resume})",
+                         field="resume", mentions=("resume",))
     keep: dict[int, dict] = {}
     for i, (item, row) in enumerate(zip(items, done, strict=False)):
         if str(row["id"]) != item.id:
             raise InputError(f"{path}: result {i + 1} is for id '{row['id']}' but request "
                              f"{i + 1} (line {item.line}) is '{item.id}': it was made from other "
-                             "requests (remove it or leave out --resume)", field="resume")
+                             "requests (remove it or leave out {resume})", field="resume",
+                             mentions=("resume",))
         # a row whose qualification changed is planned again (the other columns of a request
         # are not in its result, so a change to them under the same id cannot be seen)
         if row["status"] != "error" and isinstance(item, Request) and \
@@ -561,7 +562,8 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}' (local or dask)", field="engine")
     if scheduler and engine != "dask":
-        raise InputError("a scheduler address needs --engine dask", field="scheduler")
+        raise InputError("a scheduler address needs {engine} dask", field="scheduler",
+                         mentions=("engine",))
     if workers is not None and workers < 1:
         raise InputError(f"must be at least 1, got {workers}", field="workers")
     workers = workers or usable_cores()

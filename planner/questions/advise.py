@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions, Objective, SolverConfig
 from planner.domain.errors import InputError
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification, short
 from planner.questions.plan import pathway_notes
 from planner.questions.plan import plan as solve_plan
@@ -78,7 +79,8 @@ def _result(cat: Catalogue, m: PathwayModel, objective: Objective, refs, status:
 
 def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | None = None,
                  objective: Objective | str = Objective.GLH, k: int = 10, differ_by: int = 0,
-                 config: SolverConfig | None = None) -> Alternatives:
+                 config: SolverConfig | None = None, *,
+                 names: Names = own_words) -> Alternatives:
     """The ``k`` best distinct pathways in the order of the plan's objective, ties broken by the
     sorted unit refs. Distinct means a different set of *new* units (what the learner still
     has to take): two pathways differing only in which achieved units they claim are one plan,
@@ -86,7 +88,7 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
     whose new units differ from every earlier one's in at least N units.
 
     Exact: each is the optimum of the CP-SAT model with cuts excluding the earlier ones; the time
-    limit covers every solve."""
+    limit covers every solve. Notes and reasons name fields through ``names``."""
     qual = _qual(cat, qual)
     cond = cond or Conditions()
     objective = Objective(objective)
@@ -139,9 +141,9 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
     if not proven:
         notes.append("the time limit was reached: the pathways listed are valid, but the place "
                      "of the last one (or that no more exist) is not proven; try a longer "
-                     "--time-limit")
+                     + names("time_limit"))
     if not found:
-        none = solve_plan(cat, qual, cond, objective, clock.config_left())
+        none = solve_plan(cat, qual, cond, objective, clock.config_left(), names=names)
         if not proven and none.status is Status.INFEASIBLE:
             notes = []
         return Alternatives(qual, objective, k, differ_by, (), none.status, none,
@@ -149,7 +151,7 @@ def alternatives(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
     results = [_result(cat, m, objective, s.refs, s.status) for s in found]
     best = results[0].pathway
     assert best is not None
-    notes = list(pathway_notes(m, best, found[0].status)) + notes
+    notes = list(pathway_notes(m, best, found[0].status, names)) + notes
     if len(found) < k and proven:
         n = len(found)
         if differ_by > 1:
@@ -199,9 +201,9 @@ def _ties(cat, qual, cond, objective, first: _Solution, earlier: list[_Solution]
 
 def compare(cat: Catalogue, quals: Iterable[Qualification | str] | None = None,
             cond: Conditions | None = None, objective: Objective | str = Objective.GLH,
-            config: SolverConfig | None = None) -> Comparison:
+            config: SolverConfig | None = None, *, names: Names = own_words) -> Comparison:
     """The best pathway to each qualification (default: all, in catalogue order) under the same
-    conditions, with the reasons where there is none."""
+    conditions, with the reasons (fields named by ``names``) where there is none."""
     qs = [_qual(cat, q) for q in quals] if quals else sorted(cat.qualifications.values(),
                                                              key=lambda q: (q.order, q.slug))
     seen: set[str] = set()
@@ -213,22 +215,23 @@ def compare(cat: Catalogue, quals: Iterable[Qualification | str] | None = None,
     objective = Objective(objective)
     clock = _Clock(config or SolverConfig())  # one time limit for the whole comparison
     return Comparison(objective, tuple(solve_plan(cat, q, cond or Conditions(), objective,
-                                                  clock.config_left()) for q in unique))
+                                                  clock.config_left(), names=names)
+                                       for q in unique))
 
 
 # -- progression ----------------------------------------------------------------------------------
 
 def progress(cat: Catalogue, source: Qualification | str, target: Qualification | str,
              cond: Conditions | None = None, objective: Objective | str = Objective.GLH,
-             config: SolverConfig | None = None) -> Progression:
+             config: SolverConfig | None = None, *, names: Names = own_words) -> Progression:
     """Routes from ``source`` to the larger ``target``.
 
     With achieved units in ``cond``: the cheapest top-up to ``target`` (a note says whether the
     achieved units already make a valid ``source`` pathway). Without: the best staged route
     through every qualification of the catalogue ordered between them (each stage a valid
     pathway that counts what the earlier stages took; least total hours, then least hours to each
-    earlier stage), and the direct route for comparison. ``--include`` applies to ``target``
-    only, ``--exclude`` to every stage."""
+    earlier stage), and the direct route for comparison. ``include`` applies to ``target``
+    only, ``exclude`` to every stage. Notes and reasons name fields through ``names``."""
     source, target = _qual(cat, source), _qual(cat, target)
     cond = cond or Conditions()
     objective = Objective(objective)
@@ -237,12 +240,12 @@ def progress(cat: Catalogue, source: Qualification | str, target: Qualification 
         raise InputError(f"the {target.name} is not larger than the {source.name}: progression "
                          "goes from a smaller qualification to a larger one", field="to")
     if cond.achieved:
-        return _top_up(cat, source, target, cond, objective, config)
+        return _top_up(cat, source, target, cond, objective, config, names)
     chain = [source] + sorted((q for q in cat.qualifications.values()
                                if source.order < q.order < target.order),
                               key=lambda q: (q.order, q.slug)) + [target]
     clock = _Clock(config)  # one time limit for both routes
-    direct = solve_plan(cat, target, cond, objective, clock.config_left())
+    direct = solve_plan(cat, target, cond, objective, clock.config_left(), names=names)
     if direct.pathway is None:
         return Progression(source, target, objective, (), direct.status, direct.notes, direct)
     d = direct.pathway
@@ -250,19 +253,19 @@ def progress(cat: Catalogue, source: Qualification | str, target: Qualification 
     staged, status, notes = _staged(cat, chain, cond, objective, clock.config_left())
     if status is Status.INFEASIBLE:
         status = Status.OPTIMAL  # the answer is the direct route alone, and the note says why
-        notes = _no_staged_route(cat, chain, cond, objective, clock) + notes
+        notes = _no_staged_route(cat, chain, cond, objective, clock, names) + notes
     if status is Status.OPTIMAL and direct.status is not Status.OPTIMAL:
         status = direct.status
     return Progression(source, target, objective, tuple(staged) + tuple(stages), status,
                        tuple(notes) + direct.notes)
 
 
-def _no_staged_route(cat, chain, cond, objective, clock) -> list[str]:
+def _no_staged_route(cat, chain, cond, objective, clock, names: Names) -> list[str]:
     """Which stage has no pathway of its own, with the reasons, when the staged route fails."""
     inner = Conditions(exclude=cond.exclude, registered=cond.registered)
     for i, q in enumerate(chain):
         r = solve_plan(cat, q, cond if i == len(chain) - 1 else inner, objective,
-                       clock.config_left())
+                       clock.config_left(), names=names)
         if r.status is Status.INFEASIBLE:
             why = "; ".join(x.text for x in r.reasons)
             return [f"no staged route: the {q.name} has no pathway under these conditions"
@@ -271,10 +274,10 @@ def _no_staged_route(cat, chain, cond, objective, clock) -> list[str]:
             "each counts the units taken before"]
 
 
-def _top_up(cat, source, target, cond, objective, config) -> Progression:
+def _top_up(cat, source, target, cond, objective, config, names: Names) -> Progression:
     from planner.domain.validate import check_rules
 
-    result = solve_plan(cat, target, cond, objective, config)
+    result = solve_plan(cat, target, cond, objective, config, names=names)
     held = [r for r in cond.achieved if r in source.allowed]
     outside = [short(r) for r in cond.achieved if r not in source.allowed]
     failed = [c for c in check_rules(cat, source, held, held, cond.registered) if not c.ok]
@@ -385,14 +388,14 @@ def _staged(cat, chain, cond, objective, config) -> tuple[list[Stage], Status, l
 
 def frontier(cat: Catalogue, qual: Qualification | str, cond: Conditions | None = None,
              x: str = "units", y: str = "glh", areas: Iterable[str] = (),
-             config: SolverConfig | None = None) -> Frontier:
+             config: SolverConfig | None = None, *, names: Names = own_words) -> Frontier:
     """The Pareto frontier of new GLH (or TQT) ``y`` against ``x``: the number of new units
     (fewer is better), new TQT (less is better) or the number of ``areas`` covered by at least one
     counted unit (more is better; default every skill area of the catalogue).
 
     The epsilon-constraint method: minimise (y, then x) with x bounded by the last point's x less
     one (or more one, for areas), until no pathway is left. Each point is an exact optimum and no
-    point dominates another."""
+    point dominates another. Notes and reasons name fields through ``names``."""
     qual = _qual(cat, qual)
     cond = cond or Conditions()
     config = config or SolverConfig()
@@ -401,7 +404,7 @@ def frontier(cat: Catalogue, qual: Qualification | str, cond: Conditions | None 
     if y not in ("glh", "tqt"):
         raise InputError(f"'{y}' is not one of glh, tqt", field="y")
     if x == y:
-        raise InputError("--x and --y must differ", field="x")
+        raise InputError("{x} and {y} must differ", field="x", mentions=("x", "y"))
     area_ids: tuple[str, ...] = ()
     if x == "areas":
         area_ids = tuple(sorted({cat.area(a, "area") for a in areas} if areas
@@ -434,14 +437,15 @@ def frontier(cat: Catalogue, qual: Qualification | str, cond: Conditions | None 
     if not points:
         if status is not Status.OPTIMAL:  # the time limit came before the first point
             note = ("the time limit was reached before any point of the frontier was found; "
-                    "try a longer --time-limit")
+                    "try a longer " + names("time_limit"))
             unknown = PlanResult(qual, Objective(y), Status.UNKNOWN, None,
                                  cond.registration_date, (note,))
             return Frontier(qual, x, y, (), Status.UNKNOWN, area_ids, (note,), unknown)
-        none = solve_plan(cat, qual, cond, Objective(y), clock.config_left())
+        none = solve_plan(cat, qual, cond, Objective(y), clock.config_left(), names=names)
         return Frontier(qual, x, y, (), none.status, area_ids, none.notes, none)
     best = min(points, key=lambda pt: (pt.y, pt.x)).result.pathway
-    notes = list(pathway_notes(m, best, Status.OPTIMAL)) + notes  # (the x bound changes no note)
+    # (the x bound changes no note)
+    notes = list(pathway_notes(m, best, Status.OPTIMAL, names)) + notes
     return Frontier(qual, x, y, tuple(points), status, area_ids, tuple(notes))
 
 

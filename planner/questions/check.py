@@ -13,6 +13,7 @@ import re
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Objective, SolverConfig
 from planner.domain.errors import InputError
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification, short
 from planner.domain.validate import check_rules, unit_problems
 from planner.results.audit import CheckResult, RejectedUnit
@@ -36,11 +37,13 @@ def resolve_set(catalogue: Catalogue, items, field: str = "units") -> tuple[str,
 
 def check(catalogue: Catalogue, qual: Qualification | str, units, *, achieved=(),
           registered: dt.date | None = None, objective: Objective | str = Objective.GLH,
-          config: SolverConfig | None = None, complete: bool = True) -> CheckResult:
+          config: SolverConfig | None = None, complete: bool = True,
+          names: Names = own_words) -> CheckResult:
     """Audit ``units`` (refs, already resolved) against ``qual``.
 
     ``achieved`` units are part of the set and already done: a superseded unit already achieved
-    may still be claimed. With ``complete``, an invalid set gets its cheapest way forward."""
+    may still be claimed. With ``complete``, an invalid set gets its cheapest way forward. Notes
+    name fields through ``names`` (``planner.domain.naming``)."""
     qual = catalogue.qualification(qual) if isinstance(qual, str) else qual
     refs = tuple(dict.fromkeys([*units, *achieved]))
     if not refs:
@@ -53,11 +56,12 @@ def check(catalogue: Catalogue, qual: Qualification | str, units, *, achieved=()
     notes = []
     added = [r for r in achieved if r not in units]
     if added:
-        notes.append(f"--achieved {', '.join(added)} {'is' if len(added) == 1 else 'are'} not "
-                     f"among the units given: added to the set as achieved")
+        verb = "is" if len(added) == 1 else "are"
+        notes.append(f"{names('achieved')} {', '.join(added)} {verb} not among the units given: "
+                     "added to the set as achieved")
     if registered is None and any(qual.superseded_by(r) for r in refs):
-        notes.append(f"registration date taken as today ({date.isoformat()}); give --registered "
-                     "for a learner registered earlier")
+        notes.append(f"registration date taken as today ({date.isoformat()}); give "
+                     f"{names('registered')} for a learner registered earlier")
     by_ref = {u.ref: u for u in Pathway.build(catalogue, qual, refs, achieved).units}
     details = tuple(by_ref[r] for r in refs)
     completion = None

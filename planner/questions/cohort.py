@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions, Objective, SolverConfig, parse_cover
 from planner.domain.errors import InputError
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification
 from planner.results.cohort import CohortResult, Delivery, Learner, LearnerPlan, RowError
 from planner.results.plan import Pathway, Status
@@ -75,7 +76,8 @@ def solve_stages(cm: CohortModel, config: SolverConfig) -> Staged:
 def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learner],
                 cover=(), objective: Objective | str = "glh", config: SolverConfig | None = None,
                 errors: tuple[RowError, ...] = (), *, source: str = "",
-                strict: bool = False, shared: Conditions | None = None) -> CohortResult:
+                strict: bool = False, shared: Conditions | None = None,
+                names: Names = own_words) -> CohortResult:
     """One programme for the whole group: minimise total delivery GLH, then learners' new GLH.
 
     ``cover`` is as for ``planner plan --cover`` (("people", 0), ...) or the user's text
@@ -86,7 +88,8 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
     pathway of their own is a bad row too (``source`` names the file, their ``line`` the row):
     reported with the reason, and the others are planned without them; with ``strict`` the
     first such learner raises ``InputError``. Learners are coupled only through free delivery
-    switches, so the cohort has a programme exactly when each learner left has a pathway."""
+    switches, so the cohort has a programme exactly when each learner left has a pathway.
+    Notes and reasons name fields through ``names`` (a learners file's columns, say)."""
     qual = cat.qualification(qual) if isinstance(qual, str) else qual
     objective = Objective(objective)
     config = config or SolverConfig()
@@ -99,7 +102,7 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
     cm = CohortModel(cat, qual, learners, everyone, objective)
     solved = solve_stages(cm, config)
     if solved.status is Status.INFEASIBLE:
-        stuck = _stuck_learners(cat, qual, learners, everyone, config, source)
+        stuck = _stuck_learners(cat, qual, learners, everyone, config, source, names)
         if stuck and strict:
             raise InputError(str(stuck[0][1]), field="strict")
         errors = tuple(sorted((*errors, *(e for _, e in stuck)), key=lambda e: e.line))
@@ -110,7 +113,7 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
             solved = solve_stages(cm, config)
     seconds = time.perf_counter() - start
     status = solved.status
-    notes = _notes(solved, cm)
+    notes = _notes(solved, cm, names)
     if solved.values is None:
         return CohortResult(qual, objective, status, tuple(learners), seconds=seconds,
                             errors=tuple(errors), notes=notes)
@@ -167,14 +170,14 @@ def _deliveries(cat: Catalogue, plans: tuple[LearnerPlan, ...]) -> tuple[Deliver
 
 def _stuck_learners(cat: Catalogue, qual: Qualification, learners: list[Learner],
                     everyone: Conditions, config: SolverConfig,
-                    source: str) -> list[tuple[Learner, RowError]]:
+                    source: str, names: Names) -> list[tuple[Learner, RowError]]:
     """The learners without a valid pathway of their own, each with a row error giving the
     first reason (``planner.solver.explain``) in the learner's own terms."""
     from planner.questions.plan import plan
 
     out = []
     for learner in learners:
-        single = plan(cat, qual, learner.conditions(everyone), config=config)
+        single = plan(cat, qual, learner.conditions(everyone), config=config, names=names)
         if single.status is Status.INFEASIBLE:
             why = single.reasons[0].text if single.reasons else "no pathway meets the rules"
             out.append((learner, RowError(source or "LEARNERS", learner.line, None,
@@ -186,24 +189,24 @@ def _stuck_learners(cat: Catalogue, qual: Qualification, learners: list[Learner]
 _STAGE_NAMES = ("total delivery GLH", "learners' own new GLH (or TQT)", "the tie-breaks")
 
 
-def _notes(solved: Staged, cm: CohortModel) -> tuple[str, ...]:
+def _notes(solved: Staged, cm: CohortModel, names: Names) -> tuple[str, ...]:
     out = []
     for learner, m in zip(cm.learners, cm.members, strict=True):
         for ref in m.ignored_achieved:
             out.append(f"{learner.id}: achieved {ref} is ignored: the {cm.qual.name} "
                        "does not accept it")
     if solved.status is Status.FEASIBLE:
-        names = ("the skills gaps closed",) * (len(cm.stages) - 3) + _STAGE_NAMES
+        stages = ("the skills gaps closed",) * (len(cm.stages) - 3) + _STAGE_NAMES
         if solved.proven:
-            done = " and ".join(names[:solved.proven])
+            done = " and ".join(stages[:solved.proven])
             out.append(f"the time limit was reached: {done} proven optimal, "
-                       f"{names[solved.proven]} not")
+                       f"{stages[solved.proven]} not")
         else:
             out.append("the time limit was reached: this programme is valid but its delivery "
                        "GLH is not proven optimal")
     if solved.status is Status.UNKNOWN:
         out.append("the time limit was reached before any programme was found; "
-                   "try a longer --time-limit")
+                   "try a longer " + names("time_limit"))
     if solved.status is Status.INFEASIBLE:
         out.append("no programme exists: no learner has a valid pathway of their own")
     return tuple(out)

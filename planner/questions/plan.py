@@ -5,6 +5,7 @@ from __future__ import annotations
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions, Objective, SolverConfig
 from planner.domain.errors import InputError
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification, short
 from planner.results.plan import Pathway, PlanResult, Status
 from planner.solver.model import PathwayModel, run_solver, solve_in_stages
@@ -20,12 +21,13 @@ def solve_model(m: PathwayModel, config: SolverConfig) -> tuple[Status, Pathway 
 
 def plan(catalogue: Catalogue, qual: Qualification | str, conditions: Conditions | None = None,
          objective: Objective | str = Objective.GLH, config: SolverConfig | None = None,
-         *, explain: bool = True) -> PlanResult:
+         *, explain: bool = True, names: Names = own_words) -> PlanResult:
     """The best pathway to ``qual`` under ``conditions``.
 
     Minimises new GLH (or new TQT) with the other as tie-break, then claims as many achieved units
     as it can, then takes fewer new units, then prefers units earlier in ref order. With
-    ``explain``, an infeasible answer carries the reasons (``planner.solver.explain``)."""
+    ``explain``, an infeasible answer carries the reasons (``planner.solver.explain``). Notes
+    and reasons name the question's fields through ``names`` (``planner.domain.naming``)."""
     qual = catalogue.qualification(qual) if isinstance(qual, str) else qual
     conditions = conditions or Conditions()
     objective = Objective(objective)
@@ -36,12 +38,12 @@ def plan(catalogue: Catalogue, qual: Qualification | str, conditions: Conditions
     else:
         m.set_objective(objective)
         status, pathway = solve_model(m, config)
-    notes = list(pathway_notes(m, pathway, status))
+    notes = list(pathway_notes(m, pathway, status, names))
     reasons: tuple = ()
     if status is Status.INFEASIBLE and explain:
         from planner.solver.explain import explain_infeasible
 
-        reasons = explain_infeasible(catalogue, qual, conditions, config)
+        reasons = explain_infeasible(catalogue, qual, conditions, config, names=names)
     extra = {}
     if conditions.gaps and pathway is not None:  # which skills gaps were closed (issue 5)
         from planner.questions.areas import gaps_closed
@@ -67,7 +69,8 @@ def _solve_gaps_first(m: PathwayModel, objective: Objective,
     return solved.status, Pathway.build(m.catalogue, m.qual, solved.chosen(m), m.achieved)
 
 
-def pathway_notes(m: PathwayModel, pathway: Pathway | None, status: Status):
+def pathway_notes(m: PathwayModel, pathway: Pathway | None, status: Status,
+                  names: Names = own_words):
     for ref in m.ignored_achieved:
         yield f"achieved {ref} is ignored: the {m.qual.name} does not accept it"
     if pathway is not None:
@@ -76,15 +79,16 @@ def pathway_notes(m: PathwayModel, pathway: Pathway | None, status: Status):
     if status is Status.FEASIBLE:
         yield "the time limit was reached: this pathway is valid but not proven optimal"
     if status is Status.UNKNOWN:
-        yield "the time limit was reached before any pathway was found; try a longer --time-limit"
+        yield ("the time limit was reached before any pathway was found; try a longer "
+               + names("time_limit"))
     if m.conditions.registered is None and any(
             r.applies_to(m.registered) for r in _superseded(m.qual)):
         olds = ", ".join(short(o) for r in _superseded(m.qual) for o in r.old_units()
                          if o in m.qual.allowed)
         if olds:
             yield (f"registration date taken as today ({m.registered.isoformat()}): "
-                   f"superseded units {olds} are not offered; give --registered for an earlier "
-                   "registration")
+                   f"superseded units {olds} are not offered; give {names('registered')} for an "
+                   "earlier registration")
 
 
 def _superseded(qual: Qualification):

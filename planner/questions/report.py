@@ -9,6 +9,7 @@ from typing import Any
 
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions, Objective, SolverConfig
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification, short
 from planner.results.cohort import Learner, RowError
 from planner.results.plan import PlanResult
@@ -21,7 +22,8 @@ def build_report(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
                  compare: bool = False, frontier: bool = False,
                  learners: list[Learner] | None = None, learner_errors: tuple[RowError, ...] = (),
                  source: str = "", title: str | None = None,
-                 learner: str | None = None) -> Report:
+                 learner: str | None = None, names: Names = own_words,
+                 learner_names: Names | None = None) -> Report:
     """Answer the question ``cond`` for ``qual`` and gather the report.
 
     ``alternatives`` is how many next-best pathways to list after the best; ``compare`` adds the
@@ -29,7 +31,8 @@ def build_report(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
     between new units and new GLH (skills gaps, which change what is minimised, are left out of
     it, and a note says so). With ``learners`` (and the rows refused while reading them), a
     cohort programme under the same conditions, applied to every learner as ``planner cohort``
-    applies its options."""
+    applies its options. Notes and reasons name fields through ``names`` (the learners' through
+    ``learner_names``, default ``names``)."""
     from planner.questions import advise
     from planner.questions.check import check
     from planner.questions.plan import plan
@@ -38,21 +41,23 @@ def build_report(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
     cond = cond or Conditions()
     objective = Objective(objective)
     config = config or SolverConfig()
-    result = plan(cat, qual, cond, objective, config)
+    result = plan(cat, qual, cond, objective, config, names=names)
     rules: list[dict[str, Any]] = []
     if result.pathway is not None:
         rules = check(cat, qual, result.pathway.refs, achieved=result.pathway.achieved_refs,
                       registered=result.registered, objective=objective, config=config,
-                      complete=False).to_dict()["rules"]
+                      complete=False, names=names).to_dict()["rules"]
     parts: dict[str, Any] = {}
     notes = list(result.notes)
     if alternatives:
-        found = advise.alternatives(cat, qual, cond, objective, alternatives + 1, config=config)
+        found = advise.alternatives(cat, qual, cond, objective, alternatives + 1, config=config,
+                                     names=names)
         parts["alternatives"] = [a.to_dict() for a in found.items[1:]]
     if compare:
-        parts["comparison"] = advise.compare(cat, None, cond, objective, config=config).to_dict()
+        parts["comparison"] = advise.compare(cat, None, cond, objective, config=config,
+                                             names=names).to_dict()
     if frontier:
-        fr = advise.frontier(cat, qual, replace(cond, gaps=()), config=config)
+        fr = advise.frontier(cat, qual, replace(cond, gaps=()), config=config, names=names)
         if fr.points:
             parts["frontier"] = {"x": fr.x_label, "y": fr.y_label, "points": fr.to_dict()}
             parts["frontier_result"] = fr
@@ -64,7 +69,7 @@ def build_report(cat: Catalogue, qual: Qualification | str, cond: Conditions | N
 
         parts["cohort"] = plan_cohort(cat, qual, learners, (), objective, config,
                                       errors=learner_errors, source=source,
-                                      shared=cond).to_dict()
+                                      shared=cond, names=learner_names or names).to_dict()
     covered, uncovered = _areas(cat, result)
     return Report(result.to_dict(), rules, covered, notes=tuple(notes),
                   asked=restate(cat, cond, objective, result), uncovered=uncovered,

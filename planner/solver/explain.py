@@ -19,10 +19,13 @@ blocked in the map). So removing one named condition from each reason makes the 
 and where there is one reason, removing any one of its conditions does. At most ``MAX_REASONS``
 conflicts are reported, smallest first; the last one says when there are more.
 
-A reason with a ceiling (``--glh-max``, ``--max-units``) carries the figure the ceiling misses,
+A reason with a ceiling (``glh_max``, ``max_units``) carries the figure the ceiling misses,
 found by solving without it; units asked for that break a cap on their own get the validator's
 figures. Every solve here runs on one worker with a fixed seed, so the same question gets the
 same reasons in the same order.
+
+Reasons name the user's conditions through the caller's naming function
+(``planner.domain.naming``): ``glh_max 7`` in the library's own words, ``--glh-max 7`` for the CLI.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from ortools.sat.python import cp_model
 
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions, Objective, SolverConfig
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification, Superseded, short
 from planner.domain.validate import check_rules, not_of_qualification
 from planner.results.plan import Reason
@@ -57,11 +61,14 @@ class Conflict:
 
 
 def explain_infeasible(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
-                       config: SolverConfig | None = None) -> tuple[Reason, ...]:
-    """The reasons why ``qual`` has no pathway under ``conditions`` (empty if it has one)."""
+                       config: SolverConfig | None = None, *,
+                       names: Names = own_words) -> tuple[Reason, ...]:
+    """The reasons why ``qual`` has no pathway under ``conditions`` (empty if it has one), the
+    user's conditions named by ``names``."""
     config = config or SolverConfig()
     conflicts, complete = _search(catalogue, qual, conditions, config, MAX_REASONS + 1)
-    reasons = [reason(catalogue, qual, conditions, c, config) for c in conflicts[:MAX_REASONS]]
+    words = Words(catalogue, qual, conditions, config, names)
+    reasons = [words.reason(c) for c in conflicts[:MAX_REASONS]]
     if len(conflicts) > MAX_REASONS or not complete:
         last = reasons[-1]
         more = ("more conflicts exist among these conditions" if complete
@@ -134,13 +141,13 @@ def _grow(m: PathwayModel, rules: list[Switch], seed: list[Switch], conds: list[
     return grown
 
 
-_OPTION_ORDER = ("--include", "--exclude", "--glh-max", "--max-units", "--cover", "--registered")
+_FIELD_ORDER = ("include", "exclude", "glh_max", "max_units", "cover", "registered")
 
 
 def _user_order(s: Switch) -> int:
     """Conditions in the order a user thinks of them (the registration date, an implicit
     default, last); the sort is stable, so units keep the order they were given in."""
-    return _OPTION_ORDER.index(s.option) if s.option in _OPTION_ORDER else len(_OPTION_ORDER)
+    return _FIELD_ORDER.index(s.field) if s.field in _FIELD_ORDER else len(_FIELD_ORDER)
 
 
 def _infeasible(m: PathwayModel, on: Sequence[Switch],
@@ -197,52 +204,143 @@ def short_name(qual: Qualification) -> str:
     return qual.slug.replace("-", " ").replace("_", " ").title()
 
 
-def reason(catalogue: Catalogue, qual: Qualification, conditions: Conditions, c: Conflict,
-           config: SolverConfig) -> Reason:
-    names = tuple(s.label for s in c.conditions)
-    rule_texts = tuple(s.rule.describe() for s in c.rules if s.rule is not None)
-    return Reason(_text(catalogue, qual, conditions, c, config), names, rule_texts)
+class Words:
+    """The reasons of one question in words, the user's conditions named by ``names``."""
 
+    def __init__(self, catalogue: Catalogue, qual: Qualification, conditions: Conditions,
+                 config: SolverConfig, names: Names = own_words) -> None:
+        self.catalogue, self.qual, self.conditions = catalogue, qual, conditions
+        self.config, self.names = config, names
 
-def _text(catalogue: Catalogue, qual: Qualification, conditions: Conditions, c: Conflict,
-          config: SolverConfig) -> str:
-    name = short_name(qual)
-    rules = _rules_words(name, c.rules)
-    outside = [s for s in c.conditions if s.option == "--include" and s.value
-               and qual.allowed_rule_for(s.value) is None]
-    if outside:  # no rule is at fault: the unit is not the qualification's at all
-        return "; ".join(f"{s.label}: {not_of_qualification(qual, s.value or '')}"
-                         for s in outside)
-    for s in c.conditions:
-        figure = _ceiling_text(catalogue, qual, conditions, c, s, config)
-        if figure:
-            return figure
-    for s in c.conditions:
-        figure = _cover_text(catalogue, qual, conditions, c, s, config)
-        if figure:
-            return figure + (f" under {rules}" if rules else "")
-    if not c.conditions:
-        return f"the {name}'s rules cannot all be met: " + ", ".join(
-            f"'{s.rule.describe()}'" for s in c.rules if s.rule is not None)
-    conds = _join(_grouped_labels(c.conditions))
-    verb = "conflicts" if len(c.conditions) == 1 else "together conflict"
-    text = f"{conds} {verb} with {rules}" if rules else f"{conds} cannot all hold"
-    return text + _included_figures(catalogue, qual, conditions, c) + _superseded_hint(c)
+    def reason(self, c: Conflict) -> Reason:
+        labels = tuple(s.named(self.names) for s in c.conditions)
+        rule_texts = tuple(s.rule.describe() for s in c.rules if s.rule is not None)
+        return Reason(self.text(c), labels, rule_texts)
 
+    def text(self, c: Conflict) -> str:
+        qual = self.qual
+        name = short_name(qual)
+        rules = _rules_words(name, c.rules)
+        outside = [s for s in c.conditions if s.field == "include" and s.value
+                   and qual.allowed_rule_for(s.value) is None]
+        if outside:  # no rule is at fault: the unit is not the qualification's at all
+            return "; ".join(f"{s.named(self.names)}: {not_of_qualification(qual, s.value or '')}"
+                             for s in outside)
+        for s in c.conditions:
+            figure = self.ceiling_text(c, s)
+            if figure:
+                return figure
+        for s in c.conditions:
+            figure = self.cover_text(c, s)
+            if figure:
+                return figure + (f" under {rules}" if rules else "")
+        if not c.conditions:
+            return f"the {name}'s rules cannot all be met: " + ", ".join(
+                f"'{s.rule.describe()}'" for s in c.rules if s.rule is not None)
+        conds = _join(self.grouped(c.conditions))
+        verb = "conflicts" if len(c.conditions) == 1 else "together conflict"
+        text = f"{conds} {verb} with {rules}" if rules else f"{conds} cannot all hold"
+        return text + self.included_figures(c) + self.superseded_hint(c)
 
-def _included_figures(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
-                      c: Conflict) -> str:
-    """When the units asked for already break a rule of the conflict on their own, the figures
-    from the validator: ' (credits 13, at most 12)'."""
-    included = [s.value for s in c.conditions if s.option == "--include" and s.value]
-    if not included:
-        return ""
-    rules = {id(s.rule) for s in c.rules}
-    broken = [x.text for x in check_rules(catalogue, qual, included, conditions.achieved,
-                                          conditions.registration_date)
-              if not x.ok and id(x.rule) in rules and x.value is not None and x.limit
-              and x.value > x.limit]
-    return f" ({'; '.join(broken)})" if broken else ""
+    def included_figures(self, c: Conflict) -> str:
+        """When the units asked for already break a rule of the conflict on their own, the
+        figures from the validator: ' (credits 13, at most 12)'."""
+        included = [s.value for s in c.conditions if s.field == "include" and s.value]
+        if not included:
+            return ""
+        rules = {id(s.rule) for s in c.rules}
+        broken = [x.text for x in check_rules(self.catalogue, self.qual, included,
+                                              self.conditions.achieved,
+                                              self.conditions.registration_date)
+                  if not x.ok and id(x.rule) in rules and x.value is not None and x.limit
+                  and x.value > x.limit]
+        return f" ({'; '.join(broken)})" if broken else ""
+
+    def grouped(self, switches: Sequence[Switch]) -> list[str]:
+        """'--include 404', '--include 407' -> '--include 404,407': as the user would type it."""
+        groups: dict[str, list[str]] = {}
+        for s in switches:
+            if s.field in ("include", "exclude"):
+                groups.setdefault(self.names(s.field), []).append(s.shown)
+            else:
+                groups[s.named(self.names)] = []
+        return [f"{k} {','.join(v)}" if v else k for k, v in groups.items()]
+
+    def superseded_hint(self, c: Conflict) -> str:
+        """For a superseded unit asked for by a learner registered after the cutoff: what to
+        take."""
+        if not any(s.field == "registered" for s in c.conditions):
+            return ""
+        hints = []
+        for rule_switch in c.rules:
+            rule = rule_switch.rule
+            if isinstance(rule, Superseded):
+                for s in c.conditions:
+                    new = rule.replacement(s.value or "") if s.field == "include" else None
+                    if new:
+                        hints.append(f"take {short(new)} instead of {short(s.value or '')}, or "
+                                     f"give {self.names('registered')} before "
+                                     f"{rule.cutoff.isoformat()} if the learner was registered "
+                                     "then")
+        return (": " + "; ".join(hints)) if hints else ""
+
+    def _least(self, c: Conflict, without: Switch, build) -> int | None:
+        """The optimum of the objective ``build(m)`` sets on a fresh model, under the rules and
+        the conflict's conditions other than ``without``; None if not proven."""
+        m = PathwayModel(self.catalogue, self.qual, self.conditions, switchable=True)
+        labels = {s.label for s in c.conditions if s is not without}
+        on = [s for s in m.switches if s.kind == "rule" or s.label in labels]
+        build(m)
+        m.model.add_assumptions(_lits(on))
+        solver = _solver(self.config)
+        if solver.solve(m.model) != cp_model.OPTIMAL:
+            return None
+        return round(solver.objective_value)
+
+    def ceiling_text(self, c: Conflict, ceiling: Switch) -> str | None:
+        """'--glh-max 7 is below the shortest Award (8 new GLH)': the least the ceiling's
+        measure can be under the rules and the conflict's other conditions, found by solving
+        without it."""
+        if ceiling.field not in ("glh_max", "max_units"):
+            return None
+        glh = ceiling.field == "glh_max"
+        least = self._least(c, ceiling, lambda m: m.model.minimize(
+            m.cost(Objective.GLH) if glh else sum(m.x.values())))
+        if least is None:
+            return None
+        others = self.grouped([s for s in c.conditions if s is not ceiling])
+        scope = short_name(self.qual) + (f" with {_join(others)}" if others else "")
+        if glh:
+            hours = "new GLH" if self.conditions.achieved else "GLH"
+            return f"{ceiling.named(self.names)} is below the shortest {scope} ({least} {hours})"
+        return f"{ceiling.named(self.names)} is below the fewest units of any {scope} ({least})"
+
+    def cover_text(self, c: Conflict, cover: Switch) -> str | None:
+        """'--cover change=20 asks for 20 credits of Facilitating innovation and change; the
+        Award's units in that area offer at most 9': the most credits of the area any pathway
+        can count under the rules and the conflict's other conditions, found by solving without
+        the cover."""
+        if cover.field != "cover" or not cover.value:
+            return None
+        area, _, n = cover.value.partition("=")
+        wanted = int(n or 0)
+
+        def most_in_area(m: PathwayModel) -> None:
+            in_area = [r for r in m.refs if area in m.facts[r].areas]
+            m.model.maximize(m.credits(in_area) if wanted else sum(m.x[r] for r in in_area))
+
+        most = self._least(c, cover, most_in_area)
+        if most is None:
+            return None
+        others = self.grouped([s for s in c.conditions if s is not cover])
+        scope = ((f"with {_join(others)}, " if others else "")
+                 + f"the {short_name(self.qual)}'s units")
+        what = self.catalogue.area_name(area)
+        label = cover.named(self.names)
+        if wanted:
+            return (f"{label} asks for {wanted} credits of {what}; {scope} in that area offer "
+                    f"at most {most}")
+        return f"{label} asks for a unit of {what}; {scope} offer none in that area"
 
 
 def _rules_words(name: str, rules: Sequence[Switch]) -> str:
@@ -252,91 +350,8 @@ def _rules_words(name: str, rules: Sequence[Switch]) -> str:
     return f"the {name}'s rule{'s' if len(texts) > 1 else ''} {_join(texts)}"
 
 
-def _grouped_labels(switches: Sequence[Switch]) -> list[str]:
-    """'--include 404', '--include 407' -> '--include 404,407': as the user would type it."""
-    groups: dict[str, list[str]] = {}
-    for s in switches:
-        if s.option in ("--include", "--exclude"):
-            groups.setdefault(s.option, []).append(s.label.split(" ", 1)[1])
-        else:
-            groups[s.label] = []
-    return [f"{k} {','.join(v)}" if v else k for k, v in groups.items()]
-
-
 def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _superseded_hint(c: Conflict) -> str:
-    """For a superseded unit asked for by a learner registered after the cutoff: what to take."""
-    if not any(s.option == "--registered" for s in c.conditions):
-        return ""
-    hints = []
-    for rule_switch in c.rules:
-        rule = rule_switch.rule
-        if isinstance(rule, Superseded):
-            for s in c.conditions:
-                new = rule.replacement(s.value or "") if s.option == "--include" else None
-                if new:
-                    hints.append(f"take {short(new)} instead of {short(s.value or '')}, or give "
-                                 f"--registered before {rule.cutoff.isoformat()} if the "
-                                 "learner was registered then")
-    return (": " + "; ".join(hints)) if hints else ""
-
-
-def _ceiling_text(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
-                  c: Conflict, ceiling: Switch, config: SolverConfig) -> str | None:
-    """'--glh-max 7 is below the shortest Award (8 new GLH)': the least the ceiling's measure
-    can be under the rules and the conflict's other conditions, found by solving without it."""
-    if ceiling.option not in ("--glh-max", "--max-units"):
-        return None
-    m = PathwayModel(catalogue, qual, conditions, switchable=True)
-    labels = {s.label for s in c.conditions if s is not ceiling}
-    on = [s for s in m.switches if s.kind == "rule" or s.label in labels]
-    if ceiling.option == "--glh-max":
-        m.model.minimize(m.cost(Objective.GLH))
-    else:
-        m.model.minimize(sum(m.x.values()))
-    m.model.add_assumptions(_lits(on))
-    solver = _solver(config)
-    if solver.solve(m.model) != cp_model.OPTIMAL:
-        return None
-    least = round(solver.objective_value)
-    others = _grouped_labels([s for s in c.conditions if s is not ceiling])
-    scope = f"the {short_name(qual)}" + (f" with {_join(others)}" if others else "")
-    if ceiling.option == "--glh-max":
-        hours = "new GLH" if conditions.achieved else "GLH"
-        return f"{ceiling.label} is below the shortest {scope[4:]} ({least} {hours})"
-    return f"{ceiling.label} is below the fewest units of any {scope[4:]} ({least})"
-
-
-def _cover_text(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
-                c: Conflict, cover: Switch, config: SolverConfig) -> str | None:
-    """'--cover change=20 asks for 20 credits of Facilitating innovation and change; the Award's
-    units in that area offer at most 9': the most credits of the area any pathway can count under
-    the rules and the conflict's other conditions, found by solving without the cover."""
-    if cover.option != "--cover" or not cover.value:
-        return None
-    area, _, n = cover.value.partition("=")
-    wanted = int(n or 0)
-    m = PathwayModel(catalogue, qual, conditions, switchable=True)
-    labels = {s.label for s in c.conditions if s is not cover}
-    on = [s for s in m.switches if s.kind == "rule" or s.label in labels]
-    in_area = [r for r in m.refs if area in m.facts[r].areas]
-    m.model.maximize(m.credits(in_area) if wanted else sum(m.x[r] for r in in_area))
-    m.model.add_assumptions(_lits(on))
-    solver = _solver(config)
-    if solver.solve(m.model) != cp_model.OPTIMAL:
-        return None
-    most = round(solver.objective_value)
-    names = dict(zip(catalogue.areas["id"], catalogue.areas["name"], strict=True))
-    others = _grouped_labels([s for s in c.conditions if s is not cover])
-    scope = (f"with {_join(others)}, " if others else "") + f"the {short_name(qual)}'s units"
-    what = names.get(area, area)
-    if wanted:
-        return (f"{cover.label} asks for {wanted} credits of {what}; {scope} in that area offer "
-                f"at most {most}")
-    return f"{cover.label} asks for a unit of {what}; {scope} offer none in that area"
 
 
 # -- what "removing a condition" means, for callers that want to act on a reason --------------
@@ -344,19 +359,19 @@ def _cover_text(catalogue: Catalogue, qual: Qualification, conditions: Condition
 def relax(qual: Qualification, conditions: Conditions, switch: Switch) -> Conditions:
     """``conditions`` without the condition behind ``switch``. For the registration date, the
     learner is taken as registered the day before the earliest cutoff that applies."""
-    option, value = switch.option, switch.value
-    if option == "--include":
+    field, value = switch.field, switch.value
+    if field == "include":
         return replace(conditions, include=tuple(r for r in conditions.include if r != value))
-    if option == "--exclude":
+    if field == "exclude":
         return replace(conditions, exclude=tuple(r for r in conditions.exclude if r != value))
-    if option == "--glh-max":
+    if field == "glh_max":
         return replace(conditions, glh_max=None)
-    if option == "--max-units":
+    if field == "max_units":
         return replace(conditions, max_units=None)
-    if option == "--cover":
+    if field == "cover":
         return replace(conditions, cover=tuple(
             (a, n) for a, n in conditions.cover if (f"{a}={n}" if n else a) != value))
-    if option == "--registered":
+    if field == "registered":
         cutoffs = [r.cutoff for r in qual.rules_of(Superseded)
                    if r.applies_to(conditions.registration_date)]
         if not cutoffs:  # already registered before every cutoff

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions, Objective, SolverConfig
 from planner.domain.errors import InputError
+from planner.domain.naming import Names, own_words
 from planner.domain.rules import (
     AllowedUnits,
     Barred,
@@ -39,12 +40,17 @@ from planner.results.plan import Status
 class Switch:
     """A rule or a user condition that the model can turn on or off."""
 
-    label: str                 # in words, e.g. "--include 409" or "rule 'credits 5 to 12'"
-    kind: str                  # "rule" or "condition"
+    label: str                 # in the library's words, e.g. "include 409" or "the Award's rule
+    kind: str                  # 'credits 5 to 12'"; "rule" or "condition"
     lit: cp_model.IntVar | None
     rule: Rule | None = None
-    option: str | None = None  # the user's option, for conditions ("--include")
+    field: str | None = None   # the question's field, for conditions ("include")
     value: str | None = None   # its value ("8605-409")
+    shown: str = ""            # the value as a user writes it ("409")
+
+    def named(self, names: Names = own_words) -> str:
+        """In words, a condition's field named by ``names``: '--include 409' for the CLI."""
+        return self.label if self.field is None else f"{names(self.field)} {self.shown}"
 
 
 class PathwayModel:
@@ -83,6 +89,12 @@ class PathwayModel:
         sw = Switch(label, kind, lit, **info)
         self.switches.append(sw)
         return sw
+
+    def condition(self, field: str, value: str, shown: str | None = None) -> Switch:
+        """The switch of the user's condition ``field`` = ``value`` (``shown`` as typed)."""
+        shown = value if shown is None else shown
+        return self.switch(f"{field} {shown}", "condition", field=field, value=value,
+                           shown=shown)
 
     def enforce(self, constraint: cp_model.Constraint, *switches: Switch) -> None:
         lits = [s.lit for s in switches if s.lit is not None]
@@ -252,10 +264,9 @@ def add_superseded(rule: Superseded, m: PathwayModel) -> Switch:
             m.enforce(m.model.add_at_most_one(m.x[old], m.x[new]), sw)
         if old in m.x and rule.applies_to(m.registered) and old not in m.achieved:
             if date is None:
-                date = m.switch(f"--registered {m.registered.isoformat()}"
-                                + ("" if m.conditions.registered else " (today, the default)"),
-                                "condition", option="--registered",
-                                value=m.registered.isoformat())
+                day = m.registered.isoformat()
+                date = m.condition("registered", day, day + (
+                    "" if m.conditions.registered else " (today, the default)"))
             m.enforce(m.model.add(m.x[old] == 0), sw, date)
     return sw
 
@@ -274,24 +285,21 @@ def add_barred(rule: Barred, m: PathwayModel) -> Switch:
 def add_conditions(m: PathwayModel) -> None:
     c = m.conditions
     for ref in c.include:
-        sw = m.switch(f"--include {short(ref)}", "condition", option="--include", value=ref)
+        sw = m.condition("include", ref, short(ref))
         m.enforce(m.model.add(m.x[ref] == 1), sw)
     for ref in c.exclude:
         if ref in m.x:
-            sw = m.switch(f"--exclude {short(ref)}", "condition", option="--exclude", value=ref)
+            sw = m.condition("exclude", ref, short(ref))
             m.enforce(m.model.add(m.x[ref] == 0), sw)
     if c.glh_max is not None:
-        sw = m.switch(f"--glh-max {c.glh_max}", "condition", option="--glh-max",
-                      value=str(c.glh_max))
+        sw = m.condition("glh_max", str(c.glh_max))
         m.enforce(m.model.add(m.cost(Objective.GLH) <= c.glh_max), sw)
     if c.max_units is not None:
-        sw = m.switch(f"--max-units {c.max_units}", "condition", option="--max-units",
-                      value=str(c.max_units))
+        sw = m.condition("max_units", str(c.max_units))
         m.enforce(m.model.add(sum(m.x.values()) <= c.max_units), sw)
     for area, credits in c.cover:
         in_area = [r for r in m.refs if area in m.facts[r].areas]
-        text = f"{area}={credits}" if credits else area
-        sw = m.switch(f"--cover {text}", "condition", option="--cover", value=text)
+        sw = m.condition("cover", f"{area}={credits}" if credits else area)
         if credits:
             m.enforce(m.model.add(m.credits(in_area) >= credits), sw)
         else:
