@@ -77,3 +77,86 @@ def test_unit_problems_say_why(cat):
     assert "not in this qualification's list" in probs["8605-521"]
     ed = cat.qualifications["extended-diploma"]
     assert "barred with 308" in unit_problems(cat, ed, refs(308, 343))["8605-343"]
+
+
+# -- each rule kind in one place ----------------------------------------------------------------
+
+def test_every_kind_has_every_part():
+    """A kind registers its class (with its description), parsing, independent check and
+    rejection reason together; the solver registers its CP-SAT encoding beside it."""
+    from planner.domain.kinds import KINDS, Rule
+    from planner.domain.rules import RULE_TYPES
+    from planner.solver.encode import ENCODERS
+
+    assert set(KINDS) == set(RULE_TYPES) == set(ENCODERS)
+    assert {"allowed", "credits", "unit_count", "group_credits", "mandatory", "superseded",
+            "barred"} <= set(KINDS)
+    for name, kind in KINDS.items():
+        assert kind.name == kind.rule.kind == name
+        assert issubclass(kind.rule, Rule) and kind.rule.describe is not Rule.describe, name
+        for part in (kind.parse, kind.check, kind.reject, ENCODERS[name]):
+            assert callable(part), (name, part)
+
+
+def test_every_kind_of_the_catalogue_is_described_checked_and_encoded(cat):
+    """Every rule of every qualification goes through its kind's parts without falling through."""
+    from planner.domain.conditions import Conditions
+    from planner.domain.kinds import KINDS
+    from planner.solver.model import PathwayModel
+
+    seen = set()
+    for qual in cat.qualifications.values():
+        checks = check_rules(cat, qual, [], (), LATE)
+        assert [c.rule for c in checks] == list(qual.rules)
+        m = PathwayModel(cat, qual, Conditions(), switchable=True)
+        assert [s.rule for s in m.switches if s.kind == "rule"] == list(qual.rules)
+        seen |= {r.kind for r in qual.rules}
+        assert all(r.describe() for r in qual.rules)
+    assert seen == set(KINDS)  # the bundled catalogue uses every kind
+
+
+def test_an_unknown_kind_fails_loudly(cat):
+    """A rule of a kind nobody registered is never taken for another kind (such as 'barred')."""
+    import dataclasses
+
+    from planner.domain.conditions import Conditions
+    from planner.domain.kinds import Rule
+    from planner.solver.model import PathwayModel
+
+    @dataclasses.dataclass(frozen=True)
+    class Curfew(Rule):
+        kind = "curfew"
+
+        def describe(self) -> str:
+            return "no units after dark"
+
+    qual = dataclasses.replace(cat.qualifications["award"],
+                               rules=cat.qualifications["award"].rules + (Curfew(),))
+    with pytest.raises(TypeError, match="curfew"):
+        check_rules(cat, qual, refs(404, 425))
+    with pytest.raises(TypeError, match="curfew"):
+        PathwayModel(cat, qual, Conditions())
+
+
+# -- group names and numbers from the data ------------------------------------------------------
+
+def test_the_summary_group_is_the_capped_group_of_the_data(cat):
+    """The group a pathway's summary counts is the one a group_credits rule caps, whatever its
+    number; without such a rule, the last group of the unit table."""
+    import dataclasses
+
+    from planner.domain.rules import GroupCredits
+    from planner.results.plan import Pathway
+
+    diploma = cat.qualifications["diploma"]
+    assert diploma.summary_group == 2
+    assert cat.qualifications["award"].summary_group == max(cat.qualifications["award"].groups
+                                                            .values())
+    capped_1 = dataclasses.replace(diploma, rules=tuple(
+        dataclasses.replace(r, group=1) if isinstance(r, GroupCredits) else r
+        for r in diploma.rules))
+    assert capped_1.summary_group == 1
+    p = Pathway.build(cat, capped_1, refs(401, 404, 420, 422, 423, 425, 521))
+    assert p.summary_label == "group 1 credits"
+    assert p.summary_credits == p.group_credits(1) == p.to_dict()["group2_credits"]
+    assert p.group_credits(1) != p.group_credits(2)

@@ -13,7 +13,6 @@ file, the line and the field.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import re
@@ -25,7 +24,8 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from planner.domain.errors import CatalogueError, InputError, RuleError
-from planner.domain.rules import RULE_TYPES, AllowedUnits, Qualification, Rule, Superseded, short
+from planner.domain.kinds import KINDS, RuleInput
+from planner.domain.rules import AllowedUnits, Qualification, Rule, short
 
 TABLE_COLUMNS = ("ref", "title", "level", "credits", "glh", "group")
 REF_PATTERN = re.compile(r"^[0-9A-Za-z]+-\d+$")
@@ -370,105 +370,12 @@ def _load_qualification(root: Path, path: Path, tables: dict[str, pd.DataFrame])
 
 
 def _parse_rule(name: str, i: int, raw: Any, groups: dict[str, int]) -> Rule:
+    """One ``[[rules]]`` table -> its rule, read by its kind (``planner.domain.kinds``)."""
     where = f"rules[{i}]"
     if not isinstance(raw, dict):
         raise RuleError("must be a table", file=name, field=where)
     kind = raw.get("kind")
-    if kind not in RULE_TYPES:
-        raise RuleError(f"unknown kind '{kind}' (known: {', '.join(RULE_TYPES)})", file=name,
+    if kind not in KINDS:
+        raise RuleError(f"unknown kind '{kind}' (known: {', '.join(KINDS)})", file=name,
                         field=f"{where}.kind")
-    common = {"source": _text(raw, "source", name, where), "note": _text(raw, "note", name, where)}
-    by_number: dict[str, str] = {short(r): r for r in groups}
-    known_groups = sorted(set(groups.values()))
-
-    def group() -> int:
-        g = raw.get("group")
-        if not isinstance(g, int) or isinstance(g, bool):
-            raise RuleError("must be a whole number", file=name, field=f"{where}.group")
-        if g not in known_groups:
-            raise RuleError(f"unknown group {g} (the group table has "
-                            f"{', '.join(map(str, known_groups))})", file=name,
-                            field=f"{where}.group")
-        return g
-
-    def bounds() -> dict[str, int | None]:
-        out: dict[str, int | None] = {}
-        for key in ("min", "max"):
-            v = raw.get(key)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-                raise RuleError("must be a whole number", file=name, field=f"{where}.{key}")
-            out[key] = v
-        if out["min"] is None and out["max"] is None:
-            raise RuleError("give min, max or both", file=name, field=where)
-        if out["min"] is not None and out["max"] is not None and out["min"] > out["max"]:
-            raise RuleError(f"min {out['min']} is above max {out['max']}", file=name, field=where)
-        return out
-
-    def unit(text: Any, fld: str) -> str:
-        t = str(text).strip()
-        ref = t if t in groups else by_number.get(t)
-        if ref is None:
-            raise RuleError(f"unit '{t}' is not in the qualification's group table", file=name,
-                            field=f"{where}.{fld}")
-        return ref
-
-    def unit_list(fld: str) -> tuple[str, ...]:
-        v = raw.get(fld)
-        items = v.split(",") if isinstance(v, str) else v
-        if not isinstance(items, list) or not items:
-            raise RuleError("must list units", file=name, field=f"{where}.{fld}")
-        return tuple(unit(x, fld) for x in items)
-
-    if kind == "allowed":
-        g = group()
-        spec = raw.get("units")
-        if not isinstance(spec, str) or not spec.strip():
-            raise RuleError("must be ranges such as '400-408, 410-427'", file=name,
-                            field=f"{where}.units")
-        refs: list[str] = []
-        for part in spec.split(","):
-            m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*", part)
-            if not m:
-                raise RuleError(f"'{part.strip()}' is not a unit number or range", file=name,
-                                field=f"{where}.units")
-            lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
-            if m.group(2) is None:  # a single unit must exist in this group
-                ref = unit(m.group(1), "units")
-                if groups[ref] != g:
-                    raise RuleError(f"unit {m.group(1)} is in group {groups[ref]}, not {g}",
-                                    file=name, field=f"{where}.units")
-            refs += [r for r, rg in groups.items() if rg == g and lo <= int(short(r)) <= hi]
-        return AllowedUnits(group=g, refs=tuple(sorted(set(refs))), spec=spec.strip(), **common)
-    if kind == "credits":
-        return RULE_TYPES[kind](**bounds(), **common)  # type: ignore[call-arg,arg-type]
-    if kind == "unit_count":
-        return RULE_TYPES[kind](**bounds(), **common)  # type: ignore[call-arg,arg-type]
-    if kind == "group_credits":
-        return RULE_TYPES[kind](group=group(), **bounds(), **common)  # type: ignore[call-arg,arg-type]
-    if kind == "mandatory":
-        return RULE_TYPES[kind](refs=unit_list("units"), **common)  # type: ignore[call-arg,arg-type]
-    if kind == "barred":
-        barred = unit_list("units")
-        if len(barred) < 2:
-            raise RuleError("name at least two units", file=name, field=f"{where}.units")
-        return RULE_TYPES[kind](refs=barred, **common)  # type: ignore[call-arg,arg-type]
-    # superseded
-    try:
-        cutoff = dt.date.fromisoformat(str(raw.get("cutoff")))
-    except ValueError:
-        raise RuleError("must be a date YYYY-MM-DD", file=name, field=f"{where}.cutoff") from None
-    pairs = raw.get("pairs")
-    if not isinstance(pairs, list) or not pairs or not all(
-            isinstance(p, list) and len(p) == 2 for p in pairs):
-        raise RuleError("must be a list of [old, new] unit pairs", file=name,
-                        field=f"{where}.pairs")
-    return Superseded(cutoff=cutoff,
-                      pairs=tuple((unit(o, "pairs"), unit(n, "pairs")) for o, n in pairs),
-                      **common)
-
-
-def _text(raw: dict, key: str, name: str, where: str) -> str:
-    v = raw.get(key, "")
-    if not isinstance(v, str):
-        raise RuleError("must be text", file=name, field=f"{where}.{key}")
-    return " ".join(v.split())
+    return KINDS[kind].parse(RuleInput(name, where, raw, groups))

@@ -1,19 +1,31 @@
-"""Rule objects: the rules of combination of a qualification, as read from its catalogue file.
+"""A qualification and its rules of combination, as read from its catalogue file.
 
-Each rule family is one small frozen dataclass. The model (``planner.solver.model``), the
-independent validator (``planner.domain.validate``) and the explanations all dispatch on these
-types; nothing in the code branches on a particular qualification.
+Each rule kind lives in one module of ``planner.domain.kinds`` (its class, parsing, independent
+check and rejection reason, registered together); its CP-SAT encoding is registered beside it in
+``planner.solver.encode``. The classes are re-exported here. Nothing in the code branches on a
+particular qualification.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from planner.domain.kinds import (
+    KINDS,
+    AllowedUnits,
+    Barred,
+    CreditBounds,
+    GroupCredits,
+    Mandatory,
+    Rule,
+    Superseded,
+    UnitCount,
+)
+from planner.domain.kinds.base import short
 
-def short(ref: str) -> str:
-    """'8605-404' -> '404': the number people use for a unit."""
-    return ref.rsplit("-", 1)[-1]
+__all__ = ["KINDS", "RULE_TYPES", "AllowedUnits", "Barred", "CreditBounds", "GroupCredits",
+           "Mandatory", "Qualification", "Rule", "Superseded", "UnitCount", "ranges_text",
+           "short"]
 
 
 def ranges_text(refs: tuple[str, ...] | list[str]) -> str:
@@ -30,121 +42,7 @@ def ranges_text(refs: tuple[str, ...] | list[str]) -> str:
     return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class Rule:
-    """Common fields: where the rule comes from in the specification, and any reading decision."""
-
-    source: str = field(default="", kw_only=True)
-    note: str = field(default="", kw_only=True)
-
-    kind = "rule"
-
-    def describe(self) -> str:  # pragma: no cover - every subclass overrides
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class AllowedUnits(Rule):
-    """Only these units of the group table, in this group, may be counted."""
-
-    group: int
-    refs: tuple[str, ...]
-    spec: str  # the ranges as the specification writes them
-    kind = "allowed"
-
-    def describe(self) -> str:
-        return f"group {self.group} units {self.spec} only"
-
-
-@dataclass(frozen=True)
-class CreditBounds(Rule):
-    min: int | None = None
-    max: int | None = None
-    kind = "credits"
-
-    def describe(self) -> str:
-        return "credits " + _bounds(self.min, self.max)
-
-
-@dataclass(frozen=True)
-class UnitCount(Rule):
-    min: int | None = None
-    max: int | None = None
-    kind = "unit_count"
-
-    def describe(self) -> str:
-        return "units " + _bounds(self.min, self.max)
-
-
-@dataclass(frozen=True)
-class GroupCredits(Rule):
-    group: int
-    min: int | None = None
-    max: int | None = None
-    kind = "group_credits"
-
-    def describe(self) -> str:
-        return f"group {self.group} credits " + _bounds(self.min, self.max)
-
-
-@dataclass(frozen=True)
-class Mandatory(Rule):
-    refs: tuple[str, ...]
-    kind = "mandatory"
-
-    def describe(self) -> str:
-        return "mandatory units " + ", ".join(short(r) for r in self.refs)
-
-
-@dataclass(frozen=True)
-class Superseded(Rule):
-    """Learners registered on or after ``cutoff`` must take the new unit of each (old, new) pair,
-    unless they have already achieved the old one. A pathway never counts both units of a pair."""
-
-    cutoff: dt.date
-    pairs: tuple[tuple[str, str], ...]
-    kind = "superseded"
-
-    def describe(self) -> str:
-        pairs = ", ".join(f"{short(new)} not {short(old)}" for old, new in self.pairs)
-        return (f"registered from {self.cutoff.isoformat()}: {pairs} (unless the old unit is "
-                "already achieved); never both units of a pair")
-
-    def old_units(self) -> tuple[str, ...]:
-        return tuple(old for old, _ in self.pairs)
-
-    def replacement(self, old: str) -> str | None:
-        return next((new for o, new in self.pairs if o == old), None)
-
-    def applies_to(self, registered: dt.date) -> bool:
-        return registered >= self.cutoff
-
-
-@dataclass(frozen=True)
-class Barred(Rule):
-    """At most one of these units may be counted."""
-
-    refs: tuple[str, ...]
-    kind = "barred"
-
-    def describe(self) -> str:
-        return "never together: " + " and ".join(short(r) for r in self.refs)
-
-
-def _bounds(lo: int | None, hi: int | None) -> str:
-    if lo is not None and hi is not None:
-        return f"{lo} to {hi}"
-    if lo is not None:
-        return f"at least {lo}"
-    if hi is not None:
-        return f"at most {hi}"
-    return "unbounded"
-
-
-RULE_TYPES: dict[str, type[Rule]] = {
-    cls.kind: cls
-    for cls in (AllowedUnits, CreditBounds, UnitCount, GroupCredits, Mandatory, Superseded, Barred)
-}
+RULE_TYPES: dict[str, type[Rule]] = {name: kind.rule for name, kind in KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -182,6 +80,22 @@ class Qualification:
 
     def group_numbers(self) -> list[int]:
         return sorted(set(self.groups.values()))
+
+    @property
+    def summary_group(self) -> int | None:
+        """The group whose credits a pathway's summary shows: the one the qualification's first
+        ``group_credits`` rule caps or asks for; without such a rule, the last group of its
+        unit table (the group of further units, which the qualification may take none of)."""
+        capped = self.rules_of(GroupCredits)
+        if capped:
+            return capped[0].group
+        numbers = self.group_numbers()
+        return numbers[-1] if numbers else None
+
+    @staticmethod
+    def group_label(group: int | None) -> str:
+        """A group as the specifications name it ('Group 2' heads its table): 'group 2'."""
+        return f"group {group}" if group is not None else "group"
 
     def allowed_rule_for(self, ref: str) -> AllowedUnits | None:
         """The rule that decides whether ``ref`` may be counted: the allowed rule of the unit's

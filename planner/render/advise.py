@@ -33,15 +33,16 @@ def _(r: Alternatives) -> list[Table]:
     for a in r.items:
         p = a.result.pathway
         assert p is not None
-        rows.append([a.rank, p.new_glh, p.new_tqt, len(p.units), p.credits, p.group_credits(2),
+        rows.append([a.rank, p.new_glh, p.new_tqt, len(p.units), p.credits, p.summary_credits,
                      p.refs, a.added, a.removed, f"{getattr(a, 'extra_' + extra):+d}"])
-    return [Table(["#", "new glh", "new tqt", "units", "credits", "group 2", "pathway",
+    group = q.group_label(q.summary_group)
+    return [Table(["#", "new glh", "new tqt", "units", "credits", group, "pathway",
                    "in (vs best)", "out (vs best)", f"extra new {extra}"], rows, title=title,
                   notes=list(r.notes))]
 
 
 _COMPARE_ROWS = [("status", lambda p, r: r.status.value), ("credits", lambda p, r: p.credits),
-                 ("group 2 credits", lambda p, r: p.group_credits(2)),
+                 ("{group} credits", lambda p, r: p.summary_credits),
                  ("GLH", lambda p, r: p.glh), ("TQT", lambda p, r: p.tqt),
                  ("new GLH", lambda p, r: p.new_glh), ("new TQT", lambda p, r: p.new_tqt),
                  ("units", lambda p, r: len(p.units)),
@@ -53,7 +54,10 @@ _COMPARE_ROWS = [("status", lambda p, r: r.status.value), ("credits", lambda p, 
 def _(r: Comparison) -> list[Table]:
     headers = [""] + [x.qualification.slug for x in r.results]
     rows = []
+    groups = " / ".join(dict.fromkeys(x.qualification.group_label(x.qualification.summary_group)
+                                      for x in r.results)) or "group"
     for label, get in _COMPARE_ROWS:
+        label = label.replace("{group}", groups)
         rows.append([label] + [get(x.pathway, x) if x.pathway is not None else
                                (x.status.value if label == "status" else "-")
                                for x in r.results])

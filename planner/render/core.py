@@ -140,7 +140,7 @@ def _(r: PlanResult) -> list[Table]:
     rows = [[u.ref, u.title, u.level, u.group, u.credits, u.glh, u.tqt,
              "achieved" if u.achieved else "new"] for u in p.units]
     units = count_of(len(p.units), "unit")
-    footer = ["total", f"{units}; group 2 credits {p.group_credits(2)}", "", "",
+    footer = ["total", f"{units}; {p.summary_label} {p.summary_credits}", "", "",
               p.credits, p.glh, p.tqt, f"new GLH {p.new_glh}, TQT {p.new_tqt}"]
     return [Table(["unit", "title", "level", "group", "credits", "glh", "tqt", "status"], rows,
                   title=title, footer=footer, notes=notes)]

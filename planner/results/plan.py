@@ -79,8 +79,19 @@ class Pathway:
     def credits(self) -> int:
         return sum(u.credits for u in self.units)
 
-    def group_credits(self, group: int) -> int:
+    def group_credits(self, group: int | None) -> int:
         return sum(u.credits for u in self.units if u.group == group)
+
+    @property
+    def summary_credits(self) -> int:
+        """Credits of the qualification's ``summary_group`` (the capped group)."""
+        return self.group_credits(self.qualification.summary_group)
+
+    @property
+    def summary_label(self) -> str:
+        """'group 2 credits': the words for ``summary_credits``, from the qualification's data."""
+        q = self.qualification
+        return f"{q.group_label(q.summary_group)} credits"
 
     @property
     def glh(self) -> int:
@@ -114,7 +125,8 @@ class Pathway:
             "units": list(self.refs),
             "achieved": list(self.achieved_refs),
             "credits": self.credits,
-            "group2_credits": self.group_credits(2),
+            # the documented key: the credits of the capped group (group 2 of the ILM tables)
+            "group2_credits": self.summary_credits,
             "group_credits": {str(g): self.group_credits(g)
                               for g in self.qualification.group_numbers()},
             "glh": self.glh,

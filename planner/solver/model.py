@@ -1,15 +1,15 @@
 """Rule objects + a user's conditions -> an OR-Tools CP-SAT model.
 
-One builder per rule family (``add_rule`` dispatches on the rule's type) and one per kind of user
-condition. Every builder enforces its constraints with a *switch*: a literal that stands for "this
-rule (or condition) holds". When planning, the switches are simply on; when explaining why no
-pathway exists they become assumptions, so the solver can name a conflicting set. Nothing here
-branches on a particular qualification.
+One encoder per rule kind (``planner.solver.encode``, beside the kinds of
+``planner.domain.kinds``) and one builder per kind of user condition. Every builder enforces its
+constraints with a *switch*: a literal that stands for "this rule (or condition) holds". When
+planning, the switches are simply on; when explaining why no pathway exists they become
+assumptions, so the solver can name a conflicting set. Nothing here branches on a particular
+qualification.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from collections.abc import Iterable
@@ -21,19 +21,9 @@ from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Conditions, Objective, SolverConfig
 from planner.domain.errors import InputError
 from planner.domain.naming import Names, own_words
-from planner.domain.rules import (
-    AllowedUnits,
-    Barred,
-    CreditBounds,
-    GroupCredits,
-    Mandatory,
-    Qualification,
-    Rule,
-    Superseded,
-    UnitCount,
-    short,
-)
+from planner.domain.rules import Mandatory, Qualification, Rule, short
 from planner.results.plan import Status
+from planner.solver.encode import encode_rule
 
 
 @dataclass(frozen=True)
@@ -80,7 +70,7 @@ class PathwayModel:
         self.facts = {ref: catalogue.facts[ref] for ref in refs}
         self.switches: list[Switch] = []
         for rule in qual.rules:
-            add_rule(rule, self)
+            encode_rule(rule, self)
         add_conditions(self)
 
     # -- helpers for builders ---------------------------------------------------------------
@@ -204,80 +194,6 @@ def fold_lexicographic(terms: list[tuple[list, int]]) -> cp_model.LinearExprT:
     if weight >= 2**50:
         raise OverflowError("lexicographic objective too wide for CP-SAT to prove exactly")
     return expr
-
-
-# -- rule builders (one per family) ----------------------------------------------------------
-
-@functools.singledispatch
-def add_rule(rule: Rule, m: PathwayModel) -> Switch:  # pragma: no cover - new kinds must register
-    raise TypeError(f"no model builder for rule kind {rule.kind}")
-
-
-@add_rule.register
-def add_allowed(rule: AllowedUnits, m: PathwayModel) -> Switch:
-    sw = m.switch(m.rule_label(rule), "rule", rule=rule)
-    for ref in m.refs:
-        if ref not in rule.refs and m.qual.allowed_rule_for(ref) is rule:
-            m.enforce(m.model.add(m.x[ref] == 0), sw)
-    return sw
-
-
-def _add_bounds(m: PathwayModel, rule: Rule, expr, lo: int | None, hi: int | None) -> Switch:
-    sw = m.switch(m.rule_label(rule), "rule", rule=rule)
-    if lo is not None:
-        m.enforce(m.model.add(expr >= lo), sw)
-    if hi is not None:
-        m.enforce(m.model.add(expr <= hi), sw)
-    return sw
-
-
-@add_rule.register
-def add_credit_bounds(rule: CreditBounds, m: PathwayModel) -> Switch:
-    return _add_bounds(m, rule, m.credits(m.refs), rule.min, rule.max)
-
-
-@add_rule.register
-def add_unit_count(rule: UnitCount, m: PathwayModel) -> Switch:
-    return _add_bounds(m, rule, sum(m.x.values()), rule.min, rule.max)
-
-
-@add_rule.register
-def add_group_credits(rule: GroupCredits, m: PathwayModel) -> Switch:
-    refs = [r for r in m.refs if m.qual.group_of(r) == rule.group]
-    return _add_bounds(m, rule, m.credits(refs), rule.min, rule.max)
-
-
-@add_rule.register
-def add_mandatory(rule: Mandatory, m: PathwayModel) -> Switch:
-    sw = m.switch(m.rule_label(rule), "rule", rule=rule)
-    for ref in rule.refs:
-        m.enforce(m.model.add(m.x[ref] == 1), sw)
-    return sw
-
-
-@add_rule.register
-def add_superseded(rule: Superseded, m: PathwayModel) -> Switch:
-    sw = m.switch(m.rule_label(rule), "rule", rule=rule)
-    date = None
-    for old, new in rule.pairs:
-        if old in m.x and new in m.x:
-            m.enforce(m.model.add_at_most_one(m.x[old], m.x[new]), sw)
-        if old in m.x and rule.applies_to(m.registered) and old not in m.achieved:
-            if date is None:
-                day = m.registered.isoformat()
-                date = m.condition("registered", day, day + (
-                    "" if m.conditions.registered else " (today, the default)"))
-            m.enforce(m.model.add(m.x[old] == 0), sw, date)
-    return sw
-
-
-@add_rule.register
-def add_barred(rule: Barred, m: PathwayModel) -> Switch:
-    sw = m.switch(m.rule_label(rule), "rule", rule=rule)
-    present = [m.x[r] for r in rule.refs if r in m.x]
-    if len(present) > 1:
-        m.enforce(m.model.add_at_most_one(present), sw)
-    return sw
 
 
 # -- the user's conditions --------------------------------------------------------------------
