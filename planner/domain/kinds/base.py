@@ -67,10 +67,6 @@ class Selection:
     def credits(self, refs=None) -> int:
         return sum(self.catalogue.facts[r].credits for r in (self.refs if refs is None else refs))
 
-    def mandatory(self) -> set[str]:
-        """The units some ``mandatory`` rule of the qualification asks for."""
-        return {r for rule in self.qual.rules if rule.kind == "mandatory" for r in rule.refs}
-
 
 class RuleInput:
     """One ``[[rules]]`` table of a qualification file, with the readers every kind shares; each
