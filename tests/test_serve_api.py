@@ -5,6 +5,7 @@ body, however hostile, gets a 500."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,20 @@ def client():
 def run_cli(*args: str):
     res = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert res.exit_code in (0, 1), res.output
-    return json.loads(res.stdout)
+    return in_api_words(json.loads(res.stdout))
+
+
+def in_api_words(data):
+    """The command's JSON with each field named as the API's user gave it (issue 14: the library
+    names fields through the front end's naming): '--glh-max 7' -> 'glh_max 7'."""
+    if isinstance(data, dict):
+        return {k: in_api_words(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [in_api_words(v) for v in data]
+    if isinstance(data, str):
+        return re.sub(r"(?<![\w-])--([a-z]+(?:-[a-z]+)*)",
+                      lambda m: m.group(1).replace("-", "_"), data)
+    return data
 
 
 POSTS = [
@@ -96,11 +110,19 @@ def test_the_cohort_upload_answers_the_cohort_commands_json(client, tmp_path):
     want = CliRunner().invoke(cli, ["cohort", "diploma", str(csv), "--cover", "people",
                                     "--exclude", "420", "--registered", "2024-09-01",
                                     "--format", "json"]).stdout
-    want = json.loads(want)
+    want = in_api_words(json.loads(want))
     for e in want["errors"]:
         e["file"] = "learners.csv"  # the upload's name stands for the path
     assert got == want
     assert [e["line"] for e in got["errors"]] == [4]
+
+
+def test_reasons_name_the_json_fields_the_client_sent(client):
+    res = client.post("/api/plan", json={"qualification": "award", "include": ["409"],
+                                         "glh_max": 7})
+    reasons = res.json()["reasons"]
+    assert [r["conditions"] for r in reasons] == [["include 409"], ["glh_max 7"]]
+    assert reasons[1]["text"] == "glh_max 7 is below the shortest Award (8 GLH)"
 
 
 def test_check_without_completion_is_the_check_less_its_way_forward(client):

@@ -62,6 +62,10 @@ class InputError(PlannerError):
         detail = self.words(names)
         return f"{names(self.field)}: {detail}" if self.field else detail
 
+    def named(self, name: str | None) -> str:
+        """The message with the field called ``name``, other fields in the library's words."""
+        return f"{name}: {self.detail}" if name else self.detail
+
 
 class InfeasibleError(PlannerError):
     """No pathway satisfies the rules and the user's conditions; ``reasons`` explains why."""
