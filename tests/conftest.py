@@ -29,15 +29,16 @@ def tmp_catalogue(tmp_path):
 
 @pytest.fixture
 def run():
-    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    """Run the CLI in-process; returns (exit code, stdout, stderr). Tables are at full width
+    unless ``env`` sets COLUMNS."""
     from typer.testing import CliRunner
 
     from planner.cli.app import app
 
     runner = CliRunner()
 
-    def _run(*args: str):
-        res = runner.invoke(app, [str(a) for a in args])
+    def _run(*args: str, env: dict[str, str] | None = None):
+        res = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": None, **(env or {})})
         if res.exception and not isinstance(res.exception, SystemExit):
             raise res.exception
         return res.exit_code, res.stdout, res.stderr

@@ -10,6 +10,7 @@ Exit codes: 0 an answer (a pathway, a valid set); 1 no valid pathway / an invali
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -28,6 +29,9 @@ class OneLineErrors(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exc.NoArgsIsHelpError as exc:  # bare ``planner``: its help, not an error
+            typer.echo(exc.ctx.get_help())
+            sys.exit(0)
         except click_exc.ClickException as exc:
             hint = ""
             if isinstance(exc, click_exc.UsageError) and exc.ctx is not None:
@@ -52,6 +56,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"planner {version('ilm-planner')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(show_version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")]
+        = False) -> None:
+    """The app's own options (its help is the app's)."""
+
 
 for group in (info, plan, check, advise, employer, batch, report, serve):
     app.add_typer(group.commands.typer)

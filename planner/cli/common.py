@@ -3,8 +3,12 @@ steps from typed words to library calls and back (load, build the question, rend
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
+import os
+import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,8 @@ EXIT_OK, EXIT_NONE, EXIT_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
 # -- options shared by every command ----------------------------------------------------------
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.",
                                            case_sensitive=False)]
+WideOpt = Annotated[bool, typer.Option("--wide", help="Tables at full width (by default they fit "
+                    "the terminal, or COLUMNS when set).")]
 CatalogueOpt = Annotated[Path | None, typer.Option(
     "--catalogue", help="Catalogue folder (default: the bundled one).", envvar="PLANNER_CATALOGUE",
     exists=True, file_okay=False, dir_okay=True)]
@@ -194,9 +200,49 @@ class Commands:
         """``typer.command`` with the error handling every command needs."""
 
         def deco(fn: Callable[..., Any]) -> Any:
-            return self.typer.command(*args, **kwargs)(handles_errors(fn))
+            return self.typer.command(*args, **kwargs)(handles_errors(with_wide(fn)))
 
         return deco
+
+
+_wide: contextvars.ContextVar[bool] = contextvars.ContextVar("wide", default=False)
+
+
+def with_wide(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command that has ``--format`` the ``--wide`` option too, declared here once; the
+    command's ``emit`` reads it."""
+    sig = inspect.signature(fn, eval_str=True)
+    if "fmt" not in sig.parameters:
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, wide: bool = False, **kwargs: Any) -> Any:
+        token = _wide.set(wide)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _wide.reset(token)
+
+    params = list(sig.parameters.values())
+    at = next(i for i, p in enumerate(params) if p.name == "fmt") + 1
+    params.insert(at, inspect.Parameter("wide", inspect.Parameter.KEYWORD_ONLY
+                                        if params[-1].kind is inspect.Parameter.KEYWORD_ONLY
+                                        else inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                        default=False, annotation=WideOpt))
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**fn.__annotations__, "wide": WideOpt}
+    return wrapper
+
+
+def width() -> int | None:
+    """The width tables fit in: none with --wide; else COLUMNS when set, else the terminal's
+    when the output is one (output to a file or a pipe is not cut)."""
+    if _wide.get():
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def load(catalogue: Path | None):
@@ -208,7 +254,7 @@ def load(catalogue: Path | None):
 def emit(result: Any, fmt: Format) -> None:
     from planner.render.core import render
 
-    typer.echo(render(result, fmt))
+    typer.echo(render(result, fmt, width()))
 
 
 def exit_code(status) -> int:

@@ -13,6 +13,7 @@ import html
 import importlib
 import io
 import json
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,8 +57,9 @@ def tables(result: Any) -> list[Table]:
     raise TypeError(f"no table view for {type(result).__name__}")
 
 
-def render(result: Any, fmt: Format | str = Format.TABLE) -> str:
-    """Render a result object (or a list of them) in ``fmt``."""
+def render(result: Any, fmt: Format | str = Format.TABLE, width: int | None = None) -> str:
+    """Render a result object (or a list of them) in ``fmt``. A table (``fmt`` table) fits in
+    ``width`` columns when given: long text wraps, numbers stay whole; ``None`` is full width."""
     fmt = Format(fmt)
     if fmt is Format.JSON:
         data = [r.to_dict() for r in result] if isinstance(result, list) else result.to_dict()
@@ -65,19 +67,24 @@ def render(result: Any, fmt: Format | str = Format.TABLE) -> str:
     parts = [t for r in (result if isinstance(result, list) else [result]) for t in tables(r)]
     if fmt is Format.CSV:
         return _csv(parts)
-    return "\n\n".join(_text(t, fmt) for t in parts)
+    return "\n\n".join(_text(t, fmt, width if fmt is Format.TABLE else None) for t in parts)
 
 
 def _csv(parts: list[Table]) -> str:
-    """CSV carries the rows only (no titles, totals or notes); several tables are separated by a
-    blank line."""
+    """CSV: each table is its header row, its rows and its totals row (first cell "total" or
+    "verdict"); a table's notes (reasons, warnings) follow as a block of their own headed
+    ``note``, one note a row. Blocks are separated by a blank line. Titles are left out: what
+    they say is in the rows."""
     out = []
     for t in parts:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(t.headers)
-        w.writerows([_cell(c) for c in row] for row in t.rows)
-        out.append(buf.getvalue())
+        blocks = [[t.headers, *t.rows, *([t.footer] if t.footer is not None else [])]]
+        if t.notes:
+            blocks.append([["note"], *[[n] for n in t.notes]])
+        for block in blocks:
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows([_cell(c) for c in row]
+                                                          for row in block)
+            out.append(buf.getvalue())
     return "\n".join(out).rstrip("\n")
 
 
@@ -94,21 +101,26 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _text(t: Table, fmt: Format) -> str:
-    from tabulate import tabulate
-
+def _text(t: Table, fmt: Format, width: int | None = None) -> str:
+    headers = list(t.headers)
     rows = [[_cell(c) for c in row] for row in t.rows]
     if t.footer is not None:
         rows = rows + ([["-" * 3 for _ in t.headers]] if fmt is Format.TABLE else []) + \
             [[_cell(c) for c in t.footer]]
+    pad = 2  # tabulate's "simple" pads headers by 2; a table narrowed to fit drops that
+    if width is not None and _natural_width(headers, rows, pad) > width:
+        pad = 0
+        headers, rows = _fit(headers, rows, width)
     esc = fmt is Format.HTML
     if esc:
         rows = [[html.escape(str(c)) for c in row] for row in rows]
-    body = tabulate(rows, headers=[html.escape(h) if esc else h for h in t.headers],
-                    tablefmt=_TABLEFMT[fmt], disable_numparse=True)
+        headers = [html.escape(h) for h in headers]
+    body = _tabulate(rows, headers, _TABLEFMT[fmt], _alignment(t), pad)
     lines = []
     if t.title:
         title = html.escape(t.title) if esc else t.title
+        if width is not None:
+            title = textwrap.fill(title, width)
         lines.append({Format.MARKDOWN: f"### {title}", Format.HTML: f"<h3>{title}</h3>"}
                      .get(fmt, title))
         if fmt is not Format.HTML:
@@ -117,8 +129,72 @@ def _text(t: Table, fmt: Format) -> str:
     for note in t.notes:
         n = html.escape(note) if esc else note
         styled = {Format.MARKDOWN: f"\n> {n}", Format.HTML: f"<p>{n}</p>"}
-        lines.append(styled.get(fmt, f"note: {n}"))
+        text = styled.get(fmt, f"note: {n}")
+        lines.append(textwrap.fill(text, width, subsequent_indent=" " * 6) if width else text)
     return "\n".join(lines)
+
+
+def _alignment(t: Table) -> list[str]:
+    """Numbers to the right, text to the left: a column is numeric when every value is."""
+    def numeric(i: int) -> bool:
+        values = [row[i] for row in t.rows if row[i] is not None]
+        return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                    for v in values)
+
+    return ["right" if numeric(i) else "left" for i in range(len(t.headers))]
+
+
+def _tabulate(rows: list[list[Any]], headers: list[str], tablefmt: str, colalign: list[str],
+              pad: int) -> str:
+    import tabulate as tab
+
+    saved, tab.MIN_PADDING = tab.MIN_PADDING, pad  # tabulate's own setting, restored after
+    try:
+        return tab.tabulate(rows, headers=headers, tablefmt=tablefmt, disable_numparse=True,
+                            colalign=colalign)
+    finally:
+        tab.MIN_PADDING = saved
+
+
+_SEP = 2  # tabulate's "simple": columns 2 apart
+_MIN_WRAP = 6  # a wrapped column keeps at least this many characters (or its longest word)
+
+
+def _longest(values, split: str | None = None) -> int:
+    return max((len(w) for v in values for w in str(v).split(split)), default=0)
+
+
+def _natural_width(headers: list[str], rows: list[list[Any]], pad: int) -> int:
+    cols = list(zip(headers, *rows, strict=True))
+    return sum(max(_longest(c[1:], "\n"), len(c[0]) + pad) for c in cols) + \
+        _SEP * (len(cols) - 1)
+
+
+def _fit(headers: list[str], rows: list[list[Any]], width: int) -> tuple[list[str], list[list]]:
+    """Narrow the text columns, widest first, until the table fits in ``width``; wrap their
+    cells and headers at word boundaries. Columns without spaces (numbers, refs) keep their
+    width; a table that cannot fit is left as narrow as it can be."""
+    cols = list(zip(headers, *rows, strict=True))
+    need = [max(_longest(c[1:], "\n"), len(c[0])) for c in cols]
+    floor = [n if not any(" " in str(v) for v in c) else
+             min(n, max(_MIN_WRAP, _longest(c)))
+             for c, n in zip(cols, need, strict=True)]
+    excess = sum(need) + _SEP * (len(cols) - 1) - width
+    while excess > 0:
+        i = max(range(len(cols)), key=lambda j: (need[j] - floor[j] > 0, need[j]))
+        if need[i] <= floor[i]:
+            break
+        need[i] -= 1
+        excess -= 1
+    heads = [_wrap(h, n) for h, n in zip(headers, need, strict=True)]
+    return heads, [[_wrap(v, n) for v, n in zip(row, need, strict=True)] for row in rows]
+
+
+def _wrap(value: Any, n: int) -> Any:
+    text = str(value)
+    if len(text) <= n or "\n" in text:
+        return value
+    return textwrap.fill(text, n, break_long_words=False, break_on_hyphens=False)
 
 
 # -- table views of the core results ---------------------------------------------------------
