@@ -7,6 +7,7 @@ from planner.domain.conditions import Conditions, Objective, SolverConfig
 from planner.domain.errors import InputError
 from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification, short
+from planner.domain.validate import check_rules
 from planner.results.plan import Pathway, PlanResult, Status
 from planner.solver.model import PathwayModel, run_solver, solve_in_stages
 
@@ -75,20 +76,55 @@ def pathway_notes(m: PathwayModel, pathway: Pathway | None, status: Status,
         yield f"achieved {ref} is ignored: the {m.qual.name} does not accept it"
     if pathway is not None:
         for ref in sorted(m.achieved - set(pathway.refs)):
-            yield f"achieved {ref} is not counted: this pathway has no room for it under the rules"
+            yield f"achieved {ref} is not counted: {kept_out_by(m, pathway, ref, names)}"
     if status is Status.FEASIBLE:
         yield "the time limit was reached: this pathway is valid but not proven optimal"
     if status is Status.UNKNOWN:
         yield ("the time limit was reached before any pathway was found; try a longer "
                + names("time_limit"))
-    if m.conditions.registered is None and any(
-            r.applies_to(m.registered) for r in _superseded(m.qual)):
-        olds = ", ".join(short(o) for r in _superseded(m.qual) for o in r.old_units()
-                         if o in m.qual.allowed)
-        if olds:
-            yield (f"registration date taken as today ({m.registered.isoformat()}): "
-                   f"superseded units {olds} are not offered; give {names('registered')} for an "
-                   "earlier registration")
+    if pathway is not None and m.conditions.registered is None:
+        yield from _superseded_notes(m, pathway, names)
+
+
+def kept_out_by(m: PathwayModel, pathway: Pathway, ref: str, names: Names = own_words) -> str:
+    """What keeps an achieved unit that the qualification accepts out of the pathway: the user's
+    condition, named as the reasons name it (its switch, through ``names``), or the rule that
+    counting it would break."""
+    excluded = _condition(m, "exclude", ref)
+    if excluded is not None:
+        return f"{excluded.named(names)} leaves it out"
+    with_it = (*pathway.refs, ref)
+    broken = [c for c in check_rules(m.catalogue, m.qual, with_it, m.achieved, m.registered)
+              if not c.ok]
+    if broken:
+        return f"no room for it under the rules: with it, {broken[0].text}"
+    cap = _condition(m, "max_units")
+    if cap is not None:
+        return f"{cap.named(names)} leaves no room for it: with it, {len(with_it)} units"
+    return "this pathway has no room for it under the rules"
+
+
+def _condition(m: PathwayModel, field: str, value: str | None = None):
+    """The model's switch for one of the user's conditions, if the question has it."""
+    return next((s for s in m.switches if s.kind == "condition" and s.field == field
+                 and (value is None or s.value == value)), None)
+
+
+def _superseded_notes(m: PathwayModel, pathway: Pathway, names: Names):
+    """Said only when the registration date, taken as today, decides a unit of this pathway: it
+    takes the new unit of a superseded pair that a learner registered earlier could take the old
+    one for."""
+    for rule in _superseded(m.qual):
+        if not rule.applies_to(m.registered):
+            continue
+        swaps = [(old, new) for old, new in rule.pairs if new in pathway.new_refs
+                 and old in m.qual.allowed and old not in m.conditions.exclude]
+        if swaps:
+            pairs = ", ".join(f"{short(new)} not the superseded {short(old)}"
+                              for old, new in swaps)
+            yield (f"registration date taken as today ({m.registered.isoformat()}): this "
+                   f"pathway takes {pairs}; give {names('registered')} if the learner registered "
+                   f"before {rule.cutoff.isoformat()}")
 
 
 def _superseded(qual: Qualification):

@@ -199,6 +199,7 @@ def _wrap(value: Any, n: int) -> Any:
 
 # -- table views of the core results ---------------------------------------------------------
 
+from planner.domain.rules import short  # noqa: E402
 from planner.results.plan import PlanResult  # noqa: E402
 from planner.results.views import QualificationList, RulesView, UnitList  # noqa: E402
 
@@ -227,8 +228,10 @@ def _(r: QualificationList) -> list[Table]:
     rows = [[x["qualification"], x["name"], x["accreditation"],
              _span(x["min_credits"], x["max_credits"]), x["tqt"], x["glh"], x["units"]]
             for x in r.rows()]
-    return [Table(["qualification", "name", "accreditation", "credits", "tqt", "glh", "units"],
-                  rows)]
+    note = ("stated glh: the GLH the specification states for the qualification (blank: it "
+            "states none); a pathway's own GLH, from planner plan, can be lower")
+    return [Table(["qualification", "name", "accreditation", "credits", "tqt", "stated glh",
+                   "units"], rows, notes=[note])]
 
 
 def _span(lo: int | None, hi: int | None) -> str:
@@ -252,6 +255,15 @@ def _(r: UnitList) -> list[Table]:
         headers.append("allowed")
         for row, u in zip(rows, r.table.itertuples(), strict=True):
             row.append(bool(u.allowed))
+    old = r.superseded()
+    if old.keys() & set(r.table["ref"]):
+        headers.append("superseded")
+        for row, u in zip(rows, r.table.itertuples(), strict=True):
+            row.append(f"by {short(old[u.ref][0])}" if u.ref in old else "")
+        cutoffs = sorted({rule.cutoff.isoformat() for _, rule in old.values()})
+        notes.append(f"a superseded unit is for learners registered before {', '.join(cutoffs)} "
+                     "or who already achieved it; others take the unit that superseded it, "
+                     "never both (planner rules)")
     title = f"{r.qualification.name}: {count_of(len(rows), 'unit')}"
     return [Table(headers, rows, title=title, notes=notes)]
 

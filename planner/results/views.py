@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from planner.domain.catalogue import Catalogue
-from planner.domain.rules import AllowedUnits, Qualification
+from planner.domain.rules import AllowedUnits, Qualification, Superseded
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,24 @@ class UnitList:
     table: pd.DataFrame  # ref,title,level,credits,glh,group,allowed,areas
     has_areas: bool
 
+    def superseded(self) -> dict[str, tuple[str, Superseded]]:
+        """Old unit -> (its new unit, the rule), for the qualification's superseded pairs."""
+        return {old: (new, rule) for rule in self.qualification.rules_of(Superseded)
+                for old, new in rule.pairs}
+
     def to_dict(self) -> list[dict[str, Any]]:
         """One object per unit (a list, as ever). ``areas_source`` says whose the skill area
         tagging is: "project", this project's own judgement from the unit titles, not the
-        awarding body's (the table view says so in a note)."""
+        awarding body's (the table view says so in a note). ``superseded_by`` is the unit that
+        replaces a superseded one for learners registered from ``superseded_from`` (else null);
+        ``allowed`` is the qualification's list, which still names the old unit."""
         source = {"areas_source": "project"} if self.has_areas else {}
+        old = self.superseded()
         return [{"ref": r.ref, "title": r.title, "level": int(r.level), "credits": int(r.credits),
                  "glh": int(r.glh), "tqt": int(r.credits) * 10, "group": int(r.group),
-                 "allowed": bool(r.allowed), "areas": list(r.areas), **source}
+                 "allowed": bool(r.allowed), "areas": list(r.areas), **source,
+                 "superseded_by": old[r.ref][0] if r.ref in old else None,
+                 "superseded_from": old[r.ref][1].cutoff.isoformat() if r.ref in old else None}
                 for r in self.table.itertuples(index=False)]
 
 
