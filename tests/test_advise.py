@@ -320,7 +320,7 @@ def test_table_csv_and_markdown_render(run):
     code, out, _ = run("compare", "award", "diploma")
     assert code == 0 and "new GLH" in out and "award" in out and "diploma" in out
     code, out, _ = run("alternatives", "award", "-k", "2", "--format", "csv")
-    assert code == 0 and out.splitlines()[0].startswith("#,new glh")
+    assert code == 0 and out.splitlines()[0].startswith("#,new GLH")
     code, out, _ = run("frontier", "certificate", "--format", "markdown")
     assert code == 0 and out.startswith("### ")
     code, out, _ = run("progress", "--from", "award", "--to", "diploma")

@@ -127,11 +127,22 @@ def progress(
     raise typer.Exit(EXIT_OK if result.found else exit_code(result.status))
 
 
-XOpt = Annotated[str, typer.Option("--x", metavar="units|areas|tqt", help="The other side of "
-                 "the trade-off: new units (fewer is better), skill areas covered (more is "
-                 "better) or new TQT.")]
-YOpt = Annotated[str, typer.Option("--y", metavar="glh|tqt", help="The hours minimised at "
-                 "each point: new GLH or new TQT.")]
+XOpt = Annotated[str, typer.Option(
+    "--x-axis", "--x", metavar="units|areas|tqt", help="The other side of the trade-off: new "
+    "units (fewer is better), skill areas covered (more is better) or new TQT.")]
+YOpt = Annotated[str, typer.Option(
+    "--y-axis", "--y", metavar="glh|tqt", help="The hours minimised at each point: new GLH or "
+    "new TQT.")]
+
+
+def _no_axis_as_unit(exclude: list[str] | None) -> None:
+    """``-x`` is ``--exclude``, not the chart's axis: say so rather than 'unknown unit'."""
+    for value in (v.strip() for item in exclude or () for v in item.split(",")):
+        if value.lower() in ("units", "areas", "tqt", "glh"):
+            from planner.domain.errors import InputError
+
+            raise InputError(f"'{value}' is not a unit: -x is --exclude; the chart's axis is "
+                             f"--x-axis {value}", field="exclude")
 
 
 @commands("frontier")
@@ -141,7 +152,7 @@ def frontier(
     qualification: QualArg,
     x: XOpt = "units",
     y: YOpt = "glh",
-    area: Annotated[list[str] | None, typer.Option("--area", metavar="AREA", help="With --x "
+    area: Annotated[list[str] | None, typer.Option("--area", metavar="AREA", help="With --x-axis "
                     "areas: the areas to count (default all six); repeat or comma list.")]
     = None,
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png|FILE.svg",
@@ -161,11 +172,12 @@ def frontier(
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
     x, y = x.strip().lower(), y.strip().lower()
+    _no_axis_as_unit(exclude)
     areas = [a.strip() for item in area or () for a in item.split(",") if a.strip()]
     if areas and x != "areas":
         from planner.domain.errors import InputError
 
-        raise InputError("only with --x areas", field="area")
+        raise InputError("only with --x-axis areas", field="area")
     if plot is not None:
         from planner.render.plot import FORMATS
 

@@ -65,8 +65,11 @@ def batch(
 
     Example: planner batch requests.csv --out plans.csv --workers 4
     """
-    from planner.io.batch import run_batch
+    from planner.io.batch import named_format, run_batch
 
+    if fmt is not None and named_format(out) not in (None, fmt.value):
+        typer.echo(f"planner: warning: writing {fmt.value} to {out} as --format says, though "
+                   f"its name says {named_format(out)}", err=True)
     bar = _progress if sys.stderr.isatty() else None
     try:
         summary = run_batch(requests, out, fmt=fmt.value if fmt else None, workers=workers,

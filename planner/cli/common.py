@@ -155,7 +155,7 @@ def one_line(text: str) -> str:
 
 # The library names the fields of a question; the CLI's user typed these words for them.
 ARGUMENTS = {"units": "UNITS", "learners": "LEARNERS", "requests": "REQUESTS",
-             "qualification": "QUALIFICATION", "k": "-k"}
+             "qualification": "QUALIFICATION", "k": "-k", "x": "--x-axis", "y": "--y-axis"}
 
 
 def flag(field: str) -> str:

@@ -76,13 +76,19 @@ class Catalogue:
 
     # -- lookups -------------------------------------------------------------------------
     def qualification(self, text: str, field: str | None = None) -> Qualification:
-        """A qualification by slug, name or accreditation number (case and punctuation aside)."""
+        """A qualification by slug, name or accreditation number (case and punctuation aside),
+        or an unambiguous prefix of its slug ('ext', 'cert'), as skill areas take prefixes."""
         key = _norm_key(text)
-        for q in self.qualifications.values():
+        quals = list(self.qualifications.values())
+        for q in quals:
             if key in {_norm_key(q.slug), _norm_key(q.accreditation), _norm_key(q.name)}:
                 return q
-        known = ", ".join(q.slug for q in self.qualifications.values())
-        raise InputError(f"unknown qualification '{text}' (known: {known})", field=field)
+        hits = [q for q in quals if key and _norm_key(q.slug).startswith(key)]
+        if len(hits) == 1:
+            return hits[0]
+        known = ", ".join(q.slug for q in quals)
+        what = "ambiguous" if hits else "unknown"
+        raise InputError(f"{what} qualification '{text}' (known: {known})", field=field)
 
     def resolve_unit(self, text: str, field: str | None = None) -> str:
         """'8605-404' or '404' -> '8605-404'; anything else is an ``InputError``."""

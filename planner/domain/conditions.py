@@ -98,9 +98,13 @@ def parse_date(value: str | dt.date | None, field: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(f"'{text}' is not a date YYYY-MM-DD", field=field) from None
+    if date > dt.date.today():  # a registration has happened: a date to come is a typing slip
+        raise InputError(f"{text} is in the future; give the date the learner registered (by "
+                         "default today)", field=field)
+    return date
 
 
 CEILING = 1_000_000  # the largest --glh-max or --max-units

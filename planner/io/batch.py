@@ -225,13 +225,14 @@ def _message(exc: PlannerError) -> str:
 
 def result_row(request: Request, result: PlanResult) -> dict[str, Any]:
     """The batch row of one answer: ``plan``'s JSON keys, plus ``error``. For a request without
-    a pathway, ``error`` says why (the reasons ``planner plan`` gives, or the time-limit note)."""
+    a pathway, ``error`` says why (the reasons ``planner plan`` gives, or the time-limit note);
+    with one it is None (null in JSON Lines, an empty cell in CSV)."""
     d = result.to_dict()
     row: dict[str, Any] = {"id": request.id, "qualification": request.qualification,
                            "status": d["status"], "units": list(d["units"])}
     for key in _NUMBERS:
         row[key] = d[key]
-    error = ""
+    error = None
     if result.pathway is None:
         why = [r["text"] for r in d["reasons"]] or list(d["notes"])
         error = "; ".join(why)
@@ -393,6 +394,14 @@ def run_dask(catalogue: Catalogue, requests: Sequence[Request], workers: int,
 
 
 # -- output -------------------------------------------------------------------------------------
+
+def named_format(out: Path) -> str | None:
+    """The format the name of ``out`` says (.csv, .jsonl, .ndjson), if any."""
+    try:
+        return format_for(out, None)
+    except InputError:
+        return None
+
 
 def format_for(out: Path, fmt: str | None) -> str:
     if fmt:

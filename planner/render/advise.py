@@ -36,9 +36,9 @@ def _(r: Alternatives) -> list[Table]:
         rows.append([a.rank, p.new_glh, p.new_tqt, len(p.units), p.credits, p.summary_credits,
                      p.refs, a.added, a.removed, f"{getattr(a, 'extra_' + extra):+d}"])
     group = q.group_label(q.summary_group)
-    return [Table(["#", "new glh", "new tqt", "units", "credits", group, "pathway",
-                   "in (vs best)", "out (vs best)", f"extra new {extra}"], rows, title=title,
-                  notes=list(r.notes))]
+    return [Table(["#", "new GLH", "new TQT", "units", "credits", group, "pathway",
+                   "in (vs best)", "out (vs best)", f"extra new {extra.upper()}"], rows,
+                  title=title, notes=list(r.notes))]
 
 
 _COMPARE_ROWS = [("status", lambda p, r: r.status.value), ("credits", lambda p, r: p.credits),
@@ -105,7 +105,7 @@ def _(r: Progression) -> list[Table]:
         rows.append([s.route, s.step, s.result.qualification.slug, p.refs, p.new_refs,
                      s.added_glh, s.added_tqt, s.total_glh, s.total_tqt])
     return [Table(["route", "stage", "qualification", "units counted", "units added",
-                   "added glh", "added tqt", "route glh", "route tqt"], rows, title=title,
+                   "added GLH", "added TQT", "route GLH", "route TQT"], rows, title=title,
                   notes=list(r.notes))]
 
 

@@ -13,14 +13,23 @@ def _(r: CheckResult) -> list[Table]:
     verdict = "a valid pathway" if r.valid else "not a valid pathway"
     title = f"{q.name} ({q.accreditation}): {count_of(len(r.units), 'unit')}, {verdict}"
     rules = [["ok" if c.ok else "NOT MET", c.text, c.rule.describe()] for c in r.rules]
-    out = [Table(["status", "figures", "rule"], rules, title=title, notes=list(r.notes))]
+    unmet = sum(not c.ok for c in r.rules)
+    verdict_row = ["verdict", verdict + (f": {count_of(unmet, 'rule')} not met" if unmet else ""),
+                   ""]
+    out = [Table(["status", "figures", "rule"], rules, title=title, footer=verdict_row,
+                 notes=list(r.notes))]
     refused = {x.unit: x for x in r.rejected}
     facts = {u.ref: u for u in r.details}
     units = [[ref, facts[ref].title, facts[ref].group, facts[ref].credits, facts[ref].glh,
               "achieved" if ref in r.achieved else "",
               refused[ref].reason if ref in refused else "accepted"] for ref in r.units]
+    details = [facts[ref] for ref in r.units]
+    new_glh = sum(u.glh for u in details if u.ref not in r.achieved)
+    totals = ["total", count_of(len(details), "unit"), "", sum(u.credits for u in details),
+              sum(u.glh for u in details), f"new GLH {new_glh}",
+              count_of(len(refused), "unit") + " refused" if refused else "all accepted"]
     out.append(Table(["unit", "title", "group", "credits", "glh", "status", "accepted?"], units,
-                     title="units of the set"))
+                     title="units of the set", footer=totals))
     c = r.completion
     if c is None:
         return out

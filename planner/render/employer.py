@@ -43,6 +43,6 @@ def _(r: CohortResult) -> list[Table]:
                  notes=notes)]
     rows = [[p.learner.id, len(p.pathway.units), p.pathway.credits, p.pathway.new_glh,
              p.pathway.new_refs, p.pathway.achieved_refs] for p in r.plans]
-    out.append(Table(["learner", "units", "credits", "new glh", "new units", "achieved units"],
+    out.append(Table(["learner", "units", "credits", "new GLH", "new units", "achieved units"],
                      rows, title="each learner's pathway"))
     return out

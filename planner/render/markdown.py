@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.render.core import count_of
 from planner.results.report import Report
 
 _MARKS = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`",
@@ -94,8 +95,8 @@ def render_md(report: Report) -> str:
     c = report.cohort
     if c:
         out += ["## Cohort programme", "",
-                f"{c['learner_count']} learners; delivery GLH {c['delivery_glh']}; learners' "
-                f"new GLH {c['learners_new_glh']}.", ""]
+                f"{count_of(c['learner_count'], 'learner')}; delivery GLH {c['delivery_glh']}; "
+                f"learners' new GLH {c['learners_new_glh']}.", ""]
         out += table(["unit", "title", "GLH", "learners"],
                      [[d["ref"], d["title"], d["glh"], ", ".join(d["learners"])]
                       for d in c.get("deliveries", [])], {2})
