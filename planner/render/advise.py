@@ -102,9 +102,9 @@ def _(r: Progression) -> list[Table]:
     for s in r.stages:
         p = s.result.pathway
         assert p is not None
-        rows.append([s.route, s.step, s.result.qualification.slug, p.refs, p.new_refs,
+        rows.append([s.route, s.step, s.result.qualification.slug, p.refs, p.new_refs, p.credits,
                      s.added_glh, s.added_tqt, s.total_glh, s.total_tqt])
-    return [Table(["route", "stage", "qualification", "units counted", "units added",
+    return [Table(["route", "stage", "qualification", "units counted", "units added", "credits",
                    "added GLH", "added TQT", "route GLH", "route TQT"], rows, title=title,
                   notes=list(r.notes))]
 

@@ -72,14 +72,14 @@ def render(result: Any, fmt: Format | str = Format.TABLE, width: int | None = No
 
 def _csv(parts: list[Table]) -> str:
     """CSV: each table is its header row, its rows and its totals row (first cell "total" or
-    "verdict"); a table's notes (reasons, warnings) follow as a block of their own headed
-    ``note``, one note a row. Blocks are separated by a blank line. Titles are left out: what
-    they say is in the rows."""
+    "verdict"), then a block headed ``note``: the table's title (what it is, with its status),
+    then its notes (reasons, warnings), one a row. Blocks are separated by a blank line."""
     out = []
     for t in parts:
         blocks = [[t.headers, *t.rows, *([t.footer] if t.footer is not None else [])]]
-        if t.notes:
-            blocks.append([["note"], *[[n] for n in t.notes]])
+        about = ([t.title] if t.title else []) + list(t.notes)
+        if about:
+            blocks.append([["note"], *[[n] for n in about]])
         for block in blocks:
             buf = io.StringIO()
             csv.writer(buf, lineterminator="\n").writerows([_cell(c) for c in row]
@@ -277,5 +277,9 @@ def _(r: RulesView) -> list[Table]:
     if q.duration_years:
         notes.append(f"to be completed in {q.duration_years} years (not a rule the planner can "
                      "check: it has no dates of study)")
+    sizes = ", ".join(f"{name} {v}" for name, v in (("TQT", q.tqt), ("stated GLH", q.glh))
+                      if v is not None)
+    title = f"{q.name} ({q.accreditation}): rules of combination" + (f" ({sizes})" if sizes
+                                                                      else "")
     return [Table(["kind", "rule", "specification (and how this project reads it)"], rows,
-                  title=f"{q.name} ({q.accreditation}): rules of combination", notes=notes)]
+                  title=title, notes=notes)]

@@ -41,8 +41,10 @@ def _(r: CohortResult) -> list[Table]:
                  footer=["total", count_of(len(rows), "delivery", "deliveries"), r.delivery_glh, "",
                          ""],
                  notes=notes)]
-    rows = [[p.learner.id, len(p.pathway.units), p.pathway.credits, p.pathway.new_glh,
-             p.pathway.new_refs, p.pathway.achieved_refs] for p in r.plans]
-    out.append(Table(["learner", "units", "credits", "new GLH", "new units", "achieved units"],
+    rows = [[p.learner.id, len(p.pathway.units), p.pathway.credits, p.pathway.glh, p.pathway.tqt,
+             p.pathway.new_glh, p.pathway.new_tqt, p.pathway.new_refs, p.pathway.achieved_refs]
+            for p in r.plans]
+    out.append(Table(["learner", "units", "credits", "GLH", "TQT", "new GLH", "new TQT",
+                      "new units", "achieved units"],
                      rows, title="each learner's pathway"))
     return out
