@@ -130,7 +130,9 @@ def invoke(args: list[str], folder: Path) -> tuple[int, str, str]:
     from planner.cli.app import app
 
     with contextlib.chdir(folder):
-        res = CliRunner().invoke(app, args, prog_name="planner", terminal_width=WIDTH)
+        # tables at full width, as in a pipe, whatever COLUMNS the one who generates has set
+        res = CliRunner().invoke(app, args, prog_name="planner", terminal_width=WIDTH,
+                                 env={"COLUMNS": None})
     if res.exception and not isinstance(res.exception, SystemExit):
         raise ExampleError(f"planner {shlex.join(args)} raised {res.exception!r}")
     return res.exit_code, res.stdout, res.stderr

@@ -147,7 +147,7 @@ def _no_axis_as_unit(exclude: list[str] | None) -> None:
 
 @commands("frontier")
 @condition_options({"gaps": "each point minimises hours for a fixed x; to weigh skill areas, "
-                    "chart --x areas", "minimise": "--y names the hours minimised"})
+                    "chart --x-axis areas", "minimise": "--y-axis names the hours minimised"})
 def frontier(
     qualification: QualArg,
     x: XOpt = "units",
@@ -172,7 +172,7 @@ def frontier(
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
     x, y = x.strip().lower(), y.strip().lower()
-    _no_axis_as_unit(exclude)
+    _no_axis_as_unit(asked.exclude)
     areas = [a.strip() for item in area or () for a in item.split(",") if a.strip()]
     if areas and x != "areas":
         from planner.domain.errors import InputError
