@@ -242,3 +242,12 @@ def test_jsonl_error_is_null_and_a_mismatched_name_is_warned(run, tmp_path):
     assert "warning: writing jsonl to" in err and "its name says csv" in err
     row = json.loads((tmp_path / "plans.csv").read_text())
     assert row["error"] is None
+
+
+def test_a_cohort_learner_kept_out_of_an_achieved_unit_is_told_why(run, tmp_path):
+    learners = tmp_path / "learners.csv"
+    learners.write_text("id,achieved,exclude\nann,404 425,404\nbob,,\n")
+    code, out, _ = run("cohort", "certificate", learners, "--format", "json")
+    assert code == 0
+    assert "ann: achieved 8605-404 is not counted: --exclude 404 leaves it out" in \
+        json.loads(out)["notes"]

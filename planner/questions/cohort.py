@@ -26,6 +26,7 @@ from planner.domain.conditions import Conditions, Objective, SolverConfig, parse
 from planner.domain.errors import InputError
 from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification
+from planner.questions.plan import kept_out_by
 from planner.results.cohort import CohortResult, Delivery, Learner, LearnerPlan, RowError
 from planner.results.plan import Pathway, Status
 from planner.solver.model import PathwayModel, Staged, fold_lexicographic, solve_in_stages
@@ -121,8 +122,8 @@ def plan_cohort(cat: Catalogue, qual: Qualification | str, learners: list[Learne
     plans = tuple(LearnerPlan(learner, Pathway.build(
         cat, qual, [r for r in m.refs if values[m.x[r].index]], m.achieved))
         for learner, m in zip(learners, cm.members, strict=True))
-    notes += tuple(f"{p.learner.id}: achieved {ref} is not counted: this pathway has no room "
-                   "for it under the rules"
+    notes += tuple(f"{p.learner.id}: achieved {ref} is not counted: "
+                   f"{kept_out_by(m, p.pathway, ref, names)}"
                    for p, m in zip(plans, cm.members, strict=True)
                    for ref in sorted(m.achieved - set(p.pathway.refs)))
     deliveries = _deliveries(cat, plans)
