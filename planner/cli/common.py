@@ -212,8 +212,8 @@ def with_wide(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command that has ``--format`` the ``--wide`` option too, declared here once; the
     command's ``emit`` reads it."""
     sig = inspect.signature(fn, eval_str=True)
-    if "fmt" not in sig.parameters:
-        return fn
+    if "fmt" not in sig.parameters or sig.parameters["fmt"].annotation != FormatOpt:
+        return fn  # no table to fit (batch writes files in its own formats)
 
     @functools.wraps(fn)
     def wrapper(*args: Any, wide: bool = False, **kwargs: Any) -> Any:
