@@ -249,5 +249,6 @@ def test_a_cohort_learner_kept_out_of_an_achieved_unit_is_told_why(run, tmp_path
     learners.write_text("id,achieved,exclude\nann,404 425,404\nbob,,\n")
     code, out, _ = run("cohort", "certificate", learners, "--format", "json")
     assert code == 0
-    assert "ann: achieved 8605-404 is not counted: --exclude 404 leaves it out" in \
+    # the learner's own condition, named as the learners file's column
+    assert "ann: achieved 8605-404 is not counted: exclude 404 leaves it out" in \
         json.loads(out)["notes"]
