@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from exact import exact_plan
+from hard_questions import hard_questions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,9 +49,9 @@ def queries(draw, cat):
     return slug, cond, draw(st.sampled_from(list(Objective)))
 
 
-def check_against_exact(cat, slug, cond, objective):
+def check_against_exact(cat, slug, cond, objective, result=None):
     q = cat.qualifications[slug]
-    result = plan(cat, q, cond, objective, explain=False)
+    result = result or plan(cat, q, cond, objective, explain=False)
     exact = exact_plan(cat, q, cond, objective)
     if exact.cost is None:
         assert result.status is Status.INFEASIBLE, (slug, cond, result.pathway)
@@ -80,6 +81,33 @@ def test_random_queries_match_exact_search(cat):
         check_against_exact(cat, slug, cond, objective)
 
     inner()
+
+
+def test_hard_corner_is_proven_and_exact(cat):
+    """Issue 13: random questions weighted to the corner where CP-SAT's defaults left answers
+    unproven at any time limit (Diploma and Extended Diploma, prior units including superseded
+    ones, TQT, includes, excludes, ceilings, early registrations). Under the default time limit
+    every answer is proven (optimal, or infeasible) and equal to the exact search on every term:
+    a count of unproven answers, not a timing."""
+    unproven, wrong = [], []
+    for slug, cond, objective in hard_questions(cat, 250, seed=13):
+        result = plan(cat, slug, cond, objective, explain=False)
+        if result.status not in (Status.OPTIMAL, Status.INFEASIBLE):
+            unproven.append((slug, cond, objective, result.status))
+            continue
+        try:
+            check_against_exact(cat, slug, cond, objective, result)
+        except AssertionError as exc:
+            wrong.append(exc)
+    assert unproven == [] and wrong == [], (len(unproven), unproven[:3], wrong[:3])
+
+
+@pytest.mark.parametrize("achieved", ["309,523,524", "523,524,316"])
+def test_issue_13_questions_are_proven(cat, achieved):
+    """The issue's own questions, which ran to any time limit unproven."""
+    cond = Conditions.from_user(cat, achieved=[achieved])
+    assert check_against_exact(cat, "extended-diploma", cond, Objective.TQT).status \
+        is Status.OPTIMAL
 
 
 @pytest.mark.parametrize("slug", QUALS)

@@ -9,6 +9,7 @@ particular qualification.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from planner.domain.kinds import (
     KINDS,
@@ -66,11 +67,23 @@ class Qualification:
     @property
     def allowed(self) -> dict[str, int]:
         """ref -> group of every unit some AllowedUnits rule admits, in ref order."""
+        return dict(self._allowed)
+
+    # cached: every planning model asks these once per unit (a read-only copy is handed out)
+    @cached_property
+    def _allowed(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for rule in self.rules_of(AllowedUnits):
             for ref in rule.refs:
                 out[ref] = rule.group
         return dict(sorted(out.items()))
+
+    @cached_property
+    def _allowed_rules(self) -> dict[int, AllowedUnits]:
+        out: dict[int, AllowedUnits] = {}
+        for rule in self.rules_of(AllowedUnits):
+            out.setdefault(rule.group, rule)
+        return out
 
     def rules_of(self, kind: type) -> list:
         return [r for r in self.rules if isinstance(r, kind)]
@@ -103,7 +116,7 @@ class Qualification:
         or in a group the qualification takes no units from): no rule of combination speaks of
         it because it is not a unit of the qualification at all, and it is never counted."""
         group = self.groups.get(ref)
-        return next((r for r in self.rules_of(AllowedUnits) if r.group == group), None)
+        return None if group is None else self._allowed_rules.get(group)
 
     def superseded_by(self, ref: str) -> tuple[Superseded, str] | None:
         for rule in self.rules_of(Superseded):

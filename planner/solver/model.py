@@ -92,14 +92,14 @@ class PathwayModel:
             constraint.only_enforce_if(lits)
 
     def credits(self, refs: Iterable[str]) -> cp_model.LinearExprT:
-        return sum(self.facts[r].credits * self.x[r] for r in refs)
+        return linear([(self.facts[r].credits, self.x[r]) for r in refs])
 
     def new_refs(self) -> list[str]:
         return [r for r in self.refs if r not in self.achieved]
 
     def cost(self, objective: Objective) -> cp_model.LinearExprT:
         attr = "glh" if objective is Objective.GLH else "tqt"
-        return sum(getattr(self.facts[r], attr) * self.x[r] for r in self.new_refs())
+        return linear([(getattr(self.facts[r], attr), self.x[r]) for r in self.new_refs()])
 
     def rule_label(self, rule: Rule) -> str:
         return f"the {self.qual.name}'s rule '{rule.describe()}'"
@@ -148,7 +148,7 @@ class PathwayModel:
 
     def gaps_expr(self) -> cp_model.LinearExprT:
         """The uncovered-gaps term alone (minus the weight of the gaps covered)."""
-        return sum(c * v for c, v in self._gaps_terms()[0][0]) if self.conditions.gaps else 0
+        return linear(self._gaps_terms()[0][0]) if self.conditions.gaps else 0
 
     def _term(self, coeff, *, new_only: bool) -> tuple[list, int]:
         refs = self.new_refs() if new_only else self.refs
@@ -175,25 +175,37 @@ class PathwayModel:
         self.model.add(sum(1 - self.x[r] if r in chosen else self.x[r] for r in pool) >= n)
 
 
+def linear(pairs: Iterable[tuple[int, cp_model.IntVar]], const: int = 0
+           ) -> cp_model.LinearExprT:
+    """sum(c * v) + const as one flat CP-SAT expression. Python's ``sum`` of products builds a
+    tree of one node per term, which cost more than the solve itself on these small models."""
+    pairs = list(pairs)
+    expr = cp_model.LinearExpr.weighted_sum([v for _, v in pairs], [c for c, _ in pairs])
+    return expr + const if const else expr
+
+
 def fold_lexicographic(terms: list[tuple[list, int]]) -> cp_model.LinearExprT:
     """Fold lexicographic terms into one weighted sum.
 
     Each term is (pairs of (coefficient, literal), constant). A term's range is the sum of its
     negative coefficients to the sum of its positive ones; each term is weighted by the product of
     the widths of the ranges after it, so a unit of an earlier term outweighs any change in all
-    later ones."""
+    later ones. A literal in several terms gets one coefficient, the sum of its weighted ones."""
     weight = 1
-    expr: cp_model.LinearExprT = 0
+    coeffs: dict[int, list] = {}  # variable index -> [variable, coefficient]
+    total = 0
     for pairs, const in reversed(terms):
         lo = sum(c for c, _ in pairs if c < 0) + const
         hi = sum(c for c, _ in pairs if c > 0) + const
-        expr = expr + weight * (sum(c * v for c, v in pairs) + const)
+        for c, v in pairs:
+            coeffs.setdefault(v.index, [v, 0])[1] += weight * c
+        total += weight * const
         weight *= hi - lo + 1
     # CP-SAT keeps objective bounds in floating point: past 2**50 a 'proven' optimum was seen to
     # be one tie-break unit off, so wider objectives are refused (the planner's own are < 2**43)
     if weight >= 2**50:
         raise OverflowError("lexicographic objective too wide for CP-SAT to prove exactly")
-    return expr
+    return linear(((c, v) for v, c in coeffs.values()), total)
 
 
 # -- the user's conditions --------------------------------------------------------------------
@@ -222,13 +234,25 @@ def add_conditions(m: PathwayModel) -> None:
             m.enforce(m.model.add(sum(m.x[r] for r in in_area) >= 1), sw)
 
 
+# CP-SAT's defaults, measured on random questions of the hard corner (issue 13), left about one
+# Extended Diploma question in a hundred unproven at any time limit: presolve turns the credit
+# bound into an *enforced* linear constraint (its 'extracted enforcement literal' rule), which the
+# default linear relaxation (level 1) leaves out, so the search must prove a knapsack bound by
+# clause learning alone ('--minimise tqt --achieved 309,523,524': bound 850 against 1000 after
+# 3 s, for the cost alone as for the folded objective). Without presolve the relaxation keeps the
+# constraint and proves the same optimum in about a millisecond; level 2 adds its cuts, which
+# halves the tail (2,000 questions: max 30 ms, none unproven; presolve also cost more than the
+# whole solve on these models of about a hundred booleans). ``SolverConfig.extra`` overrides.
+SOLVER_PARAMETERS = {"cp_model_presolve": False, "linearization_level": 2}
+
+
 def make_solver(config: SolverConfig) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = float(config.time_limit)
     p.num_workers = int(config.workers)
     p.random_seed = int(config.seed)
-    for key, value in config.extra.items():
+    for key, value in {**SOLVER_PARAMETERS, **config.extra}.items():
         setattr(p, key, value)
     return solver
 
