@@ -141,6 +141,16 @@ def test_bad_rows_become_error_rows_with_their_line(cat, tmp_path):
     assert summary.errors == 10 and summary.found == 3 and summary.exit_code == 2
 
 
+def test_a_malformed_record_is_its_rows_error_as_in_a_cohort(cat, tmp_path):
+    """One reader for batch and cohort (planner.io.files.read_csv): a record that is not valid
+    CSV is that row's error, the rows around it are planned."""
+    (tmp_path / "r.csv").write_text('id,qualification\na,"aw"ard\nb,award\n')
+    items = read_requests(tmp_path / "r.csv", cat)
+    assert isinstance(items[0], batch.RowError) and items[0].line == 2
+    assert "',' expected after '\"'" in items[0].message
+    assert isinstance(items[1], batch.Request) and items[1].id == "b"
+
+
 def test_line_numbers_follow_multi_line_records(cat, tmp_path):
     (tmp_path / "r.csv").write_text('id,qualification,achieved\na,award,"404\n425"\nb,award,1\n')
     items = read_requests(tmp_path / "r.csv", cat)
@@ -158,7 +168,6 @@ def test_line_numbers_follow_multi_line_records(cat, tmp_path):
     ("id,qualification,,\n", "r.csv, line 1: column 3 has no name"),
     ('id,qualification\na,award\nb,"award\nc,award\n',
      "r.csv, line 3: a quote opened in this record is never closed"),
-    ('id,qualification\na,"aw"ard\n', "r.csv, line 2: ',' expected after '\"'"),
 ])
 def test_a_bad_file_is_fatal(cat, tmp_path, text, message):
     (tmp_path / "r.csv").write_text(text)
@@ -213,8 +222,8 @@ def test_cli_format_option_overrides_the_suffix(run, tmp_path):
     (["r.csv", "--out", "p.csv", "--scheduler", "tcp://x:1"],
      "--scheduler: a scheduler address needs --engine dask"),
     (["r.csv", "--out", "nodir/p.csv"], "--out: cannot write 'nodir/p.csv'"),
-    (["r.csv", "--out", "./r.csv"], "--out: 'r.csv' is the requests file"),
-    (["dir", "--out", "p.csv"], "REQUESTS: dir: cannot read (Is a directory"),
+    (["r.csv", "--out", "./r.csv"], "--out: 'r.csv' is also the input 'r.csv'"),
+    (["dir", "--out", "p.csv"], "REQUESTS: 'dir' is not a regular file"),
     (["latin1.csv", "--out", "p.csv"], "REQUESTS: latin1.csv: not UTF-8 text"),
     (["r.csv", "--out", "p.csv", "--catalogue", "nowhere"], "'--catalogue'"),
 ])
@@ -407,7 +416,7 @@ def test_an_interrupted_run_resumes_to_the_same_file(cat, tmp_path):
 def test_an_id_is_taken_even_by_a_bad_row(cat, tmp_path):
     (tmp_path / "r.csv").write_text("id,qualification,achieved\na,award,999\na,award,404\n")
     items = read_requests(tmp_path / "r.csv", cat)
-    assert [str(i) for i in items] == ["line 2, field 'achieved': unknown unit '999'",
+    assert [i.at_line() for i in items] == ["line 2, field 'achieved': unknown unit '999'",
                                        "line 3, field 'id': duplicate id 'a'"]
 
 

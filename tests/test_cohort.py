@@ -386,15 +386,15 @@ def test_rows_are_named_by_the_line_they_start_on(cat, tmp_path):
     assert learners[1].achieved == ("8605-420", "8605-421")
     assert [(e.line, e.field) for e in errors] == [(4, "achieved"), (5, None), (6, None)]
     assert "not a valid CSV row" in errors[1].message
-    assert errors[2].message == "3 cells, but the header has 2 columns"
+    assert errors[2].message == "3 cells but the header names 2 columns"
     with pytest.raises(InputError, match=r"line 4, field 'achieved'"):
         read_learners(path, cat, strict=True)
 
 
 @pytest.mark.parametrize("text, needle", [
-    ('id,achieved\nann,404\nbob,"404\ncat,425\n', r"line 3: a quote opened in this row is "
+    ('id,achieved\nann,404\nbob,"404\ncat,425\n', r"line 3: a quote opened in this record is "
                                                    "never closed"),
-    ("id,achieved,ID\nann,404,\n", r"line 1: column 'id' appears twice"),
+    ("id,achieved,ID\nann,404,\n", r"line 1: column 'id' is named twice"),
     ("id,achieved\nann,404\n", None),
 ])
 def test_whole_file_errors(cat, tmp_path, text, needle):

@@ -4,7 +4,8 @@ Each command group is a module of ``planner.cli`` with its own ``commands``; thi
 them into one app, and nothing imports it but the console script and ``python -m planner``.
 
 Exit codes: 0 an answer (a pathway, a valid set); 1 no valid pathway / an invalid set;
-2 bad input (with a one-line message on stderr); 3 the time limit came before any answer.
+2 bad input (with a one-line message on stderr); 3 the time limit came before any answer;
+130 interrupted (Ctrl-C), 128 + the signal for SIGTERM and SIGHUP.
 """
 
 from __future__ import annotations
@@ -21,29 +22,60 @@ except ImportError:  # pragma: no cover - older typer on real click
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from planner.cli import advise, batch, check, employer, info, plan, report, serve
+from planner.cli.common import (
+    EXIT_INPUT,
+    guard_streams,
+    interrupted_code,
+    output_error,
+    say,
+    stop_on_signals,
+)
 
 
 class OneLineErrors(TyperGroup):
-    """Click prints usage errors over three lines; a user gets one line naming the option."""
+    """Click prints usage errors over three lines; a user gets one line naming the option. Also
+    the one place for what can go wrong around any command: Ctrl-C or a stop signal (exit 130,
+    or 128 + the signal), and output that cannot be written (a full device, a closed stream:
+    one line, exit 2, never a traceback)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        stop_on_signals()
+        guard_streams()
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a full device fails here, not silently at exit
         except click_exc.NoArgsIsHelpError as exc:  # bare ``planner``: its help, not an error
             typer.echo(exc.ctx.get_help())
-            sys.exit(0)
+            _exit(0)
         except click_exc.ClickException as exc:
             hint = ""
             if isinstance(exc, click_exc.UsageError) and exc.ctx is not None:
                 hint = f" (see '{exc.ctx.command_path} --help')"
-            typer.echo(f"planner: error: {exc.format_message()}{hint}", err=True)
-            sys.exit(exc.exit_code)
-        except typer.Abort:
-            typer.echo("planner: aborted", err=True)
-            sys.exit(1)
+            say(f"planner: error: {exc.format_message()}{hint}")
+            _exit(exc.exit_code)
+        except typer.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                say("planner: interrupted")
+                _exit(interrupted_code(exc.__cause__))
+            say("planner: aborted")
+            _exit(1)
+        except OSError as exc:
+            say(f"planner: error: {output_error(exc)}")
+            _exit(EXIT_INPUT)
         if not standalone_mode:
             return rv
-        sys.exit(rv or 0)
+        _exit(rv or 0)
+
+
+def _exit(code: int) -> None:
+    """Exit without a second attempt to flush a stream that already failed."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            sys.stdout = sys.stderr = None  # type: ignore[assignment]
+            break
+    sys.exit(code)
 
 
 app = typer.Typer(

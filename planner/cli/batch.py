@@ -13,7 +13,14 @@ from typing import Annotated
 
 import typer
 
-from planner.cli.common import CatalogueOpt, Commands, TimeLimitOpt, one_line
+from planner.cli.common import (
+    CatalogueOpt,
+    Commands,
+    TimeLimitOpt,
+    interrupted_code,
+    one_line,
+    say,
+)
 
 
 class BatchFormat(str, enum.Enum):
@@ -75,10 +82,10 @@ def batch(
         summary = run_batch(requests, out, fmt=fmt.value if fmt else None, workers=workers,
                             resume=resume, engine=engine.value, scheduler=scheduler,
                             time_limit=time_limit, catalogue_root=catalogue, progress=bar)
-    except KeyboardInterrupt:
-        typer.echo(f"\nplanner: interrupted: the complete rows are in {out}; run the same "
-                   "command with --resume to plan the rest", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP
+        say(f"planner: interrupted: the complete rows are in {out}; run the same command with "
+            "--resume to plan the rest")
+        raise typer.Exit(interrupted_code(exc)) from None
     for line in summary.bad_rows[:10]:
         typer.echo(one_line(f"planner: warning: {requests}, {line}"), err=True)
     if len(summary.bad_rows) > 10:

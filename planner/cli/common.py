@@ -4,10 +4,13 @@ steps from typed words to library calls and back (load, build the question, rend
 from __future__ import annotations
 
 import contextvars
+import errno
 import functools
 import inspect
+import io
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
-from planner.domain.errors import InputError, PlannerError
+from planner.domain.errors import InputError, PlannerError, brief, short
 from planner.domain.objective import Objective
 from planner.render.core import Format
 
@@ -149,8 +152,73 @@ def _left_out(omit: dict[str, str]) -> str:
 
 
 def one_line(text: str) -> str:
-    """A message on one line, whatever the input held (a CSV cell may hold a line break)."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """A message on one line and of a readable length, whatever the input held (a CSV cell may
+    hold a line break, or 100,000 characters)."""
+    return brief(text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def say(text: str) -> None:
+    """One line on stderr; a stderr that cannot be written (a full device) is not an error of
+    its own: the exit code still tells."""
+    try:
+        typer.echo(one_line(text), err=True)
+    except (OSError, ValueError):
+        pass
+
+
+# -- signals and the standard streams ----------------------------------------------------------
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal (SIGTERM, SIGHUP), handled as Ctrl-C is: the command stops cleanly."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    raise Stopped(signum)
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does (a batch keeps its complete rows)."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stopped)
+
+
+def interrupted_code(exc: BaseException) -> int:
+    """130 for Ctrl-C, 128 + the signal for a stop signal."""
+    return 128 + int(getattr(exc, "signum", signal.SIGINT))
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream that was closed before the start (``>&-``): writing to it
+    is an error, not silently nothing."""
+
+    def __init__(self, name: str) -> None:
+        self.stream_name = name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, f"standard {self.stream_name} is closed")
+
+
+def guard_streams() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("output")
+    if sys.stderr is None:
+        sys.stderr = _ClosedStream("error")
+
+
+def output_error(exc: OSError) -> str:
+    """An OSError that reached the top: a stream that could not be written, as one line."""
+    what = exc.strerror or str(exc)
+    if exc.filename:
+        return f"'{short(str(exc.filename))}': {what}"
+    return f"cannot write the output ({what})"
 
 
 # The library names the fields of a question; the CLI's user typed these words for them.
@@ -179,10 +247,10 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            typer.echo(one_line(f"planner: error: {exc.worded(flag)}"), err=True)
+            say(f"planner: error: {exc.worded(flag)}")
             raise typer.Exit(EXIT_INPUT) from None
         except PlannerError as exc:
-            typer.echo(one_line(f"planner: error: {exc}"), err=True)
+            say(f"planner: error: {exc}")
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper

@@ -348,6 +348,10 @@ def _load_qualification(root: Path, path: Path, tables: dict[str, pd.DataFrame])
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"not valid TOML ({exc})", file=name) from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"not UTF-8 text (byte {exc.start + 1})", file=name) from None
+    except OSError as exc:
+        raise RuleError(f"cannot read ({exc.strerror or exc})", file=name) from None
     for key, typ in {**_QUAL_KEYS, **_QUAL_OPTIONAL}.items():
         if key not in data:
             if key in _QUAL_KEYS:

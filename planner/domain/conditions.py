@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -184,3 +185,9 @@ class SolverConfig:
     workers: int = 1
     seed: int = 0
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # NaN passes every comparison and CP-SAT then calls the model invalid
+        if not math.isfinite(self.time_limit) or self.time_limit <= 0:
+            raise InputError(f"must be a positive number of seconds, got {self.time_limit}",
+                             field="time_limit")

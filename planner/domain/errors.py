@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from planner.domain.naming import Names, own_words
 
 
@@ -73,3 +75,23 @@ class InfeasibleError(PlannerError):
     def __init__(self, message: str, reasons: tuple = ()) -> None:
         self.reasons = reasons
         super().__init__(message)
+
+
+QUOTE_MAX = 120  # characters of a user's input quoted in a message
+MESSAGE_MAX = 500  # characters of a whole message
+
+
+def short(text: str, limit: int = QUOTE_MAX) -> str:
+    """At most ``limit`` characters of a user's input, to quote it in a message."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+_QUOTED = re.compile(r"'([^'\n]{" + str(QUOTE_MAX + 1) + r",})'")
+
+
+def brief(message: str) -> str:
+    """A message that quotes at most a short prefix of each input it repeats (a hostile cell
+    may be 100,000 characters), and at most ``MESSAGE_MAX`` characters in all."""
+    message = _QUOTED.sub(lambda m: f"'{short(m.group(1))}'", message)
+    return short(message, MESSAGE_MAX)

@@ -46,8 +46,10 @@ from planner.domain.conditions import (
     parse_date,
     parse_gaps,
 )
-from planner.domain.errors import InputError, PlannerError
+from planner.domain.errors import InputError, PlannerError, short
 from planner.domain.objective import Objective
+from planner.io.files import csv_records, output_path, read_csv, replacing
+from planner.results.cohort import RowError
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.domain.catalogue import Catalogue
@@ -78,22 +80,9 @@ class Request:
     conditions: Conditions
 
 
-@dataclass(frozen=True)
-class BadRow:
-    """One bad row: where it is and what was wrong. Its result is an ``error`` row."""
+BadRow = RowError  # a bad row of the requests (its cells say its id): its result is an error row
 
-    id: str
-    line: int
-    qualification: str
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f", field '{self.field}'" if self.field else "")
-        return f"{where}: {self.message}"
-
-
-Item = Request | BadRow
+Item = Request | RowError
 
 
 class _Bad(Exception):
@@ -103,74 +92,27 @@ class _Bad(Exception):
 
 
 def read_requests(path: str | Path, catalogue: Catalogue) -> list[Item]:
-    """Read and check a requests CSV: one ``Request`` or ``BadRow`` per record, in file order.
+    """Read and check a requests CSV: one ``Request`` or ``RowError`` per record, in file order.
 
-    Raises ``InputError`` (field ``requests``) when the file itself is unusable."""
-    path = Path(path)
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start})", field="requests") \
-            from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})", field="requests") \
-            from None
-    records = _records(text, name)
-    if not records or not any(c.strip() for c in records[0][1]):
-        raise InputError(f"{name}: the file is empty (a header 'id,qualification,...' is needed)",
-                         field="requests")
-    header = [h.strip().lower() for h in records[0][1]]
-    for i, col in enumerate(header):
-        if not col:
-            raise InputError(f"{name}, line 1: column {i + 1} has no name", field="requests")
-        if col not in COLUMNS:
-            raise InputError(f"{name}, line 1: unknown column '{col}' (columns: "
-                             f"{', '.join(COLUMNS)})", field="requests")
-        if col in header[:i]:
-            raise InputError(f"{name}, line 1: column '{col}' is named twice", field="requests")
-    for col in REQUIRED:
-        if col not in header:
-            raise InputError(f"{name}, line 1: no '{col}' column (required: "
-                             f"{', '.join(REQUIRED)})", field="requests")
+    Read by ``planner.io.files.read_csv`` (as cohort learners are); raises ``InputError`` (field
+    ``requests``) when the file itself is unusable."""
+    table = read_csv(path, COLUMNS, REQUIRED, "requests")
     items: list[Item] = []
     seen: set[str] = set()
-    for line, cells in records[1:]:
-        if not any(c.strip() for c in cells):
-            continue
-        row = {col: cell.strip() for col, cell in zip(header, cells, strict=False)}
-        ident = row.get("id", "")
-        qual_text = row.get("qualification", "")
-        try:
-            if len(cells) > len(header):
-                raise _Bad(None, f"{len(cells)} cells but the header names {len(header)} "
-                                 "columns")
-            item: Item = _request(row, line, catalogue, seen)
-        except _Bad as bad:
-            item = BadRow(ident, line, qual_text, bad.field, bad.message)
+    for entry in table.rows:
+        if isinstance(entry, RowError):
+            item: Item = entry
+        else:
+            line, row = entry
+            try:
+                item = _request(row, line, catalogue, seen)
+            except _Bad as bad:
+                item = RowError(table.name, line, bad.field, bad.message, cells=row)
+        ident = item.id
         if ident:
             seen.add(ident)  # a bad row's id is taken too: a later row may not reuse it
         items.append(item)
     return items
-
-
-def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """(line where the record starts, cells) for every record; a malformed file is fatal."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    out: list[tuple[int, list[str]]] = []
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return out
-        except csv.Error as exc:
-            what = str(exc)
-            if "end of data" in what or "EOF" in what:
-                what = "a quote opened in this record is never closed"
-            raise InputError(f"{name}, line {start}: {what}", field="requests") from None
-        out.append((start, cells))
-        start = reader.line_num + 1
 
 
 def _request(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str]) -> Request:
@@ -240,19 +182,20 @@ def result_row(request: Request, result: PlanResult) -> dict[str, Any]:
     return row
 
 
-def error_row(bad: BadRow) -> dict[str, Any]:
-    row: dict[str, Any] = {"id": bad.id, "qualification": bad.qualification,
+def error_row(bad: RowError) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": bad.id,
+                           "qualification": bad.cells.get("qualification", ""),
                            "status": "error", "units": []}
     row.update(dict.fromkeys(_NUMBERS))
-    row["error"] = str(bad)
+    row["error"] = bad.at_line()
     return row
 
 
 def _crash_row(request: Request, exc: BaseException) -> dict[str, Any]:
     """An unexpected failure of one plan stays in its own row (status ``error``)."""
     text = str(exc).splitlines()[0] if str(exc) else ""
-    bad = BadRow(request.id, request.line, request.qualification, None,
-                 f"internal error ({type(exc).__name__}: {text})")
+    bad = RowError("", request.line, None, f"internal error ({type(exc).__name__}: {text})",
+                   cells={"id": request.id, "qualification": request.qualification})
     return error_row(bad)
 
 
@@ -261,17 +204,36 @@ def _crash_row(request: Request, exc: BaseException) -> dict[str, Any]:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(catalogue: Catalogue, time_limit: float) -> None:
+def _init_worker(catalogue: Catalogue, time_limit: float, parent: int) -> None:
     """Process-pool initializer: the catalogue and solver settings, once per worker process.
-    Ctrl-C is left to the parent, which stops handing out work and keeps what is written."""
+    Ctrl-C and a hang-up are left to the parent, which stops the workers and keeps what is
+    written; a worker ends with its parent, however that ends (even by SIGKILL)."""
     import signal
 
     import planner.questions.plan  # noqa: F401  -- import the solver before the first request
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
+    _die_with_parent(parent)
+    for name, action in (("SIGINT", signal.SIG_IGN), ("SIGHUP", signal.SIG_IGN),
+                         ("SIGTERM", signal.SIG_DFL)):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), action)
+    signal.set_wakeup_fd(-1)  # the parent's stop-search pipe (planner.solver.interrupt)
     _WORKER["catalogue"] = catalogue
     _WORKER["config"] = SolverConfig(time_limit=time_limit)
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, the kernel kills this process when its parent ends (a parent-death signal);
+    a parent already gone by now means the same."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def plan_request(catalogue: Catalogue, request: Request, config: SolverConfig) -> dict[str, Any]:
@@ -332,65 +294,87 @@ def run_local(catalogue: Catalogue, requests: Sequence[Request], workers: int,
     linux = sys.platform.startswith("linux")
     ctx = multiprocessing.get_context("fork" if linux else None)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(catalogue, time_limit))
+                               initargs=(catalogue, time_limit, os.getpid()))
+    finished = False
     try:
         yield from pool.map(_plan_in_worker, requests,
                             chunksize=_chunksize(len(requests), workers))
+        finished = True
     except BrokenProcessPool as exc:
         raise PlannerError(f"a worker process died ({exc}); the rows written so far are kept: "
                            "run again with --resume") from None
     finally:
+        if not finished:  # Ctrl-C, a stop signal or an error: do not wait for running solves
+            _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_dask(catalogue: Catalogue, requests: Sequence[Request], workers: int,
-             time_limit: float, scheduler: str | None = None) -> Iterator[dict[str, Any]]:
-    """Result rows in request order, from a Dask cluster: the one at ``scheduler``, or a local
-    cluster of ``workers`` single-threaded worker processes."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError(f"the dask engine is not installed: {DASK_HINT}",
-                         field="engine") from None
+def _stop_workers(pool: Any) -> None:
+    """Terminate the pool's processes (``ProcessPoolExecutor.terminate_workers`` from Python
+    3.14; its private table of processes before)."""
+    if hasattr(pool, "terminate_workers"):  # pragma: no cover - Python 3.14
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
+class DaskConnection:
+    """A client of a Dask cluster: the one at ``scheduler``, or a local cluster of ``workers``
+    single-threaded worker processes. Made before the output is touched, so a scheduler that
+    cannot be reached leaves an earlier output as it was."""
+
+    def __init__(self, workers: int, scheduler: str | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError(f"the dask engine is not installed: {DASK_HINT}",
+                             field="engine") from None
+        self.workers, self.cluster = workers, None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout=f"{DASK_CONNECT_TIMEOUT}s")
+            else:
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                            processes=True, dashboard_address=None)
+                self.client = Client(self.cluster)
+        except Exception as exc:  # noqa: BLE001 - whatever answered is not a usable scheduler
+            if self.cluster is not None:
+                self.cluster.close()
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"cannot reach the Dask scheduler '{short(str(scheduler))}' "
+                             f"({type(exc).__name__}: {short(first, 120)})",
+                             field="scheduler" if scheduler else "engine") from None
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def run_dask(conn: DaskConnection, catalogue: Catalogue, requests: Sequence[Request],
+             time_limit: float) -> Iterator[dict[str, Any]]:
+    """Result rows in request order, from the Dask cluster of ``conn``."""
     if not requests:
         return
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout=f"{DASK_CONNECT_TIMEOUT}s")
-        else:
-            cluster = LocalCluster(n_workers=max(1, min(workers, len(requests))),
-                                   threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"cannot reach the Dask scheduler '{scheduler}' ({first})",
-                         field="scheduler" if scheduler else "engine") from None
-    try:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
-        size = _chunksize(len(requests), n_workers)
-        chunks = [list(requests[i:i + size]) for i in range(0, len(requests), size)]
-        cat = client.scatter(catalogue, broadcast=True)
-        futures = client.map(plan_chunk, [cat] * len(chunks), chunks,
-                             [time_limit] * len(chunks), pure=False)
-        for future in futures:
-            try:
-                chunk = future.result()
-            except PlannerError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a worker-side failure, in one line
-                text = str(exc).splitlines()[0] if str(exc) else ""
-                raise PlannerError(f"a Dask task failed ({type(exc).__name__}: {text}); is "
-                                   "ilm-planner installed on every worker? The rows written "
-                                   "so far are kept: run again with --resume") from None
-            yield from chunk
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    client = conn.client
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or conn.workers)
+    size = _chunksize(len(requests), n_workers)
+    chunks = [list(requests[i:i + size]) for i in range(0, len(requests), size)]
+    cat = client.scatter(catalogue, broadcast=True)
+    futures = client.map(plan_chunk, [cat] * len(chunks), chunks,
+                         [time_limit] * len(chunks), pure=False)
+    for future in futures:
+        try:
+            chunk = future.result()
+        except PlannerError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a worker-side failure, in one line
+            text = str(exc).splitlines()[0] if str(exc) else ""
+            raise PlannerError(f"a Dask task failed ({type(exc).__name__}: {short(text)}); is "
+                               "ilm-planner installed on every worker? The rows written "
+                               "so far are kept: run again with --resume") from None
+        yield from chunk
 
 
 # -- output -------------------------------------------------------------------------------------
@@ -472,10 +456,13 @@ def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
     if not text:
         return rows
     try:
-        records = _records(text, str(path))
+        records = list(csv_records(text, str(path), "resume"))
     except InputError:
         raise InputError(f"{path}: not a batch output in CSV (unbalanced quotes)",
                          field="resume") from None
+    if any(isinstance(cells, str) for _, cells in records):
+        raise InputError(f"{path}: not a batch output in CSV (a malformed record)",
+                         field="resume")
     if tuple(records[0][1]) != RESULT_COLUMNS:
         raise InputError(f"{path}, line 1: not a batch output in CSV (header: "
                          f"{','.join(RESULT_COLUMNS)})", field="resume")
@@ -578,14 +565,13 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     workers = workers or usable_cores()
     if engine == "dask":
         _check_dask()
-    if out.exists() and Path(requests_path).exists() and out.samefile(requests_path):
-        raise InputError(f"'{out}' is the requests file: the results would overwrite it",
-                         field="out")
+    SolverConfig(time_limit=time_limit)  # a bad limit is refused before anything is done
+    target = output_path(out, (requests_path,))
     catalogue = load_catalogue(catalogue_root)
     items = read_requests(requests_path, catalogue)
     done: dict[int, dict] = {}
-    if resume and out.exists():
-        done = _reusable(items, read_results(out, fmt), out)
+    if resume and target.exists():
+        done = _reusable(items, read_results(target, fmt), out)
     todo = [it for i, it in enumerate(items) if isinstance(it, Request) and i not in done]
     # the same question asked twice (say, new learners with no prior units) is solved once:
     # ``plan`` is deterministic, so every copy gets the answer a separate call would give
@@ -595,13 +581,30 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     to_solve = list(distinct.values())
     summary = BatchSummary(workers=workers, engine=engine, reused=len(done),
                            solved=len(to_solve))
-    if engine == "dask":
-        rows = run_dask(catalogue, to_solve, workers, time_limit, scheduler)
+    conn = None
+    if engine == "dask" and to_solve:
+        conn = DaskConnection(max(1, min(workers, len(to_solve))), scheduler)
+        rows = run_dask(conn, catalogue, to_solve, time_limit)
     else:
         rows = run_local(catalogue, to_solve, workers, time_limit)
+    try:
+        _answer_all(items, done, to_solve, distinct, rows, target, fmt, summary, progress)
+    finally:
+        if conn is not None:
+            conn.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _answer_all(items: list[Item], done: dict[int, dict], to_solve: list[Request],
+                distinct: dict[tuple, Request], rows: Iterator[dict[str, Any]], target: Path,
+                fmt: str, summary: BatchSummary,
+                progress: Callable[[int], Progress] | None) -> None:
+    """Write every item's row in input order: bad rows, kept rows, and answers as they come."""
+    todo = sum(1 for i, it in enumerate(items) if isinstance(it, Request) and i not in done)
     solved_order = iter(to_solve)
     answers: dict[tuple, dict[str, Any]] = {}
-    tick = progress(len(todo)) if progress is not None and todo else None
+    tick = progress(todo) if progress is not None and todo else None
 
     def answer(r: Request) -> dict[str, Any]:
         key = question(r)
@@ -616,7 +619,7 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
         return row
 
     def row_of(i: int, item: Item) -> dict[str, Any]:
-        if isinstance(item, BadRow):
+        if isinstance(item, RowError):
             return error_row(item)
         if i in done:
             return done[i]
@@ -630,9 +633,7 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
                   if isinstance(it, Request) and i not in done), len(items))
     lead = [row_of(i, it) for i, it in enumerate(items[:ready])]
     rest = (row_of(i, it) for i, it in enumerate(items) if i >= ready)
-    _write(out, fmt, lead, rest, summary, keep_until_planned=any(i >= ready for i in done))
-    summary.seconds = time.perf_counter() - started
-    return summary
+    _write(target, fmt, lead, rest, summary, keep_until_planned=any(i >= ready for i in done))
 
 
 def question(r: Request) -> tuple:
@@ -647,39 +648,33 @@ def _check_dask() -> None:
         raise InputError(f"the dask engine is not installed: {DASK_HINT}", field="engine")
 
 
-def _write(out: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[dict[str, Any]],
+def _write(target: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[dict[str, Any]],
            summary: BatchSummary, *, keep_until_planned: bool = False) -> None:
-    """Write the rows in order. ``lead`` (the rows ready at once: kept and bad ones up to the
-    first to plan) replaces the file in one step; with ``keep_until_planned`` (a resume whose
-    kept rows go beyond the first row to plan) only together with the first planned row, so a
-    run that fails before it plans anything (an unreachable scheduler, Ctrl-C while workers
-    start) leaves the earlier file as it was. The other rows are appended and flushed one by one
-    as they come, so the file always holds complete rows in input order."""
-    tmp = out.with_name(out.name + ".tmp")
+    """Write the rows in order to ``target`` (from ``output_path``). ``lead`` (the rows ready at
+    once: kept and bad ones up to the first to plan) replaces the file in one step; with
+    ``keep_until_planned`` (a resume whose kept rows go beyond the first row to plan) only
+    together with the first planned row, so a run that fails before it plans anything (Ctrl-C
+    while workers start) leaves the earlier file as it was. The other rows are appended and
+    flushed one by one as they come, so the file always holds complete rows in input order."""
     rows = iter(rest)
     try:
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                f.write(header(fmt))
-                for row in lead:
-                    f.write(encode(row, fmt))
-                first = next(rows, None) if keep_until_planned else None
-                if first is not None:
-                    f.write(encode(first, fmt))
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        os.replace(tmp, out)
+        with replacing(target) as f:
+            f.write(header(fmt))
+            for row in lead:
+                f.write(encode(row, fmt))
+            first = next(rows, None) if keep_until_planned else None
+            if first is not None:
+                f.write(encode(first, fmt))
         for row in lead + ([first] if first is not None else []):
             summary.count(row)
-        with open(out, "a", encoding="utf-8", newline="") as f:
+        with open(target, "a", encoding="utf-8", newline="") as f:
             for row in rows:
                 summary.count(row)
                 f.write(encode(row, fmt))
                 f.flush()
     except OSError as exc:
-        raise InputError(f"cannot write '{out}' ({exc.strerror or exc})", field="out") \
-            from None
+        raise InputError(f"cannot write '{short(str(target))}' ({exc.strerror or exc})",
+                         field="out") from None
 
 
 # -- sample requests (for the tests, the benchmark and trying the command) ---------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.domain.conditions import Conditions, Objective
+from planner.domain.errors import brief, short
 from planner.domain.rules import Qualification
 from planner.results.plan import Pathway, Status
 
@@ -54,14 +55,24 @@ class RowError:
     line: int
     field: str | None
     message: str
+    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The row's id, as given (empty when it has none)."""
+        return self.cells.get("id", "")
+
+    def at_line(self) -> str:
+        """Where and what, without the file: ``line 3, field 'achieved': ...``."""
+        where = f"line {self.line}" + (f", field '{self.field}'" if self.field else "")
+        return brief(f"{where}: {self.message}")
 
     def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}" + (f", field '{self.field}'" if self.field else "")
-        return f"{where}: {self.message}"
+        return brief(f"{short(self.file)}, {self.at_line()}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "field": self.field,
-                "message": self.message}
+                "message": brief(self.message)}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from planner.domain.errors import InputError
 from planner.domain.naming import Names, own_words
 from planner.domain.rules import Mandatory, Qualification, Rule, short
 from planner.results.plan import Status
+from planner.solver import interrupt
 from planner.solver.encode import encode_rule
 
 
@@ -252,8 +253,10 @@ def make_solver(config: SolverConfig) -> cp_model.CpSolver:
     p.max_time_in_seconds = float(config.time_limit)
     p.num_workers = int(config.workers)
     p.random_seed = int(config.seed)
+    p.catch_sigint_signal = False  # Ctrl-C must reach Python: see planner.solver.interrupt
     for key, value in {**SOLVER_PARAMETERS, **config.extra}.items():
         setattr(p, key, value)
+    interrupt.track(solver)
     return solver
 
 
