@@ -27,6 +27,7 @@ from planner.cli.common import (
     guard_streams,
     interrupted_code,
     output_error,
+    restore_signals,
     say,
     stop_on_signals,
 )
@@ -39,32 +40,35 @@ class OneLineErrors(TyperGroup):
     one line, exit 2, never a traceback)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        stop_on_signals()
-        guard_streams()
+        previous = stop_on_signals()
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-            sys.stdout.flush()  # a full device fails here, not silently at exit
-        except click_exc.NoArgsIsHelpError as exc:  # bare ``planner``: its help, not an error
-            typer.echo(exc.ctx.get_help())
-            _exit(0)
-        except click_exc.ClickException as exc:
-            hint = ""
-            if isinstance(exc, click_exc.UsageError) and exc.ctx is not None:
-                hint = f" (see '{exc.ctx.command_path} --help')"
-            say(f"planner: error: {exc.format_message()}{hint}")
-            _exit(exc.exit_code)
-        except typer.Abort as exc:
-            if isinstance(exc.__cause__, KeyboardInterrupt):
-                say("planner: interrupted")
-                _exit(interrupted_code(exc.__cause__))
-            say("planner: aborted")
-            _exit(1)
-        except OSError as exc:
-            say(f"planner: error: {output_error(exc)}")
-            _exit(EXIT_INPUT)
-        if not standalone_mode:
-            return rv
-        _exit(rv or 0)
+            guard_streams()
+            try:
+                rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                sys.stdout.flush()  # a full device fails here, not silently at exit
+            except click_exc.NoArgsIsHelpError as exc:  # bare ``planner``: its help, not an error
+                typer.echo(exc.ctx.get_help())
+                _exit(0)
+            except click_exc.ClickException as exc:
+                hint = ""
+                if isinstance(exc, click_exc.UsageError) and exc.ctx is not None:
+                    hint = f" (see '{exc.ctx.command_path} --help')"
+                say(f"planner: error: {exc.format_message()}{hint}")
+                _exit(exc.exit_code)
+            except typer.Abort as exc:
+                if isinstance(exc.__cause__, KeyboardInterrupt):
+                    say("planner: interrupted")
+                    _exit(interrupted_code(exc.__cause__))
+                say("planner: aborted")
+                _exit(1)
+            except OSError as exc:
+                say(f"planner: error: {output_error(exc)}")
+                _exit(EXIT_INPUT)
+            if not standalone_mode:
+                return rv
+            _exit(rv or 0)
+        finally:  # the app may run inside another program (the tests): leave its handlers
+            restore_signals(previous)
 
 
 def _exit(code: int) -> None:

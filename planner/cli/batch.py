@@ -16,6 +16,7 @@ import typer
 from planner.cli.common import (
     CatalogueOpt,
     Commands,
+    RawCsvOpt,
     TimeLimitOpt,
     interrupted_code,
     one_line,
@@ -60,6 +61,7 @@ def batch(
         "--scheduler", metavar="ADDRESS", help="Dask scheduler to use, e.g. "
         "tcp://10.0.0.5:8786 (default with --engine dask: a local cluster).")] = None,
     time_limit: TimeLimitOpt = 10.0,
+    raw_csv: RawCsvOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Plan many learners at once: one request per CSV row, one result row per request, in the
@@ -81,7 +83,8 @@ def batch(
     try:
         summary = run_batch(requests, out, fmt=fmt.value if fmt else None, workers=workers,
                             resume=resume, engine=engine.value, scheduler=scheduler,
-                            time_limit=time_limit, catalogue_root=catalogue, progress=bar)
+                            time_limit=time_limit, catalogue_root=catalogue, progress=bar,
+                            raw_csv=raw_csv)
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP
         say(f"planner: interrupted: the complete rows are in {out}; run the same command with "
             "--resume to plan the rest")

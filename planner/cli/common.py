@@ -60,6 +60,8 @@ GapsOpt = Annotated[UnitsOpt, typer.Option("--gaps", metavar="AREA=W,...", help=
                     "one unit, then minimise the usual cost; repeat or comma list.")]
 TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.01, help="Solver time limit "
                          "in seconds; when hit, the best pathway so far is shown as 'feasible'.")]
+RawCsvOpt = Annotated[bool, typer.Option("--raw-csv", help="Write CSV cells exactly as given, "
+                     "even those a spreadsheet would run as a formula (=, +, -, @ first).")]
 MinimiseOpt = Annotated[Objective, typer.Option("--minimise", "--minimize", "-m",
                                                 help="What to minimise: new GLH or new TQT.",
                                                 case_sensitive=False)]
@@ -180,11 +182,23 @@ def _stopped(signum: int, frame: Any) -> None:
     raise Stopped(signum)
 
 
-def stop_on_signals() -> None:
-    """SIGTERM and SIGHUP stop a command as Ctrl-C does (a batch keeps its complete rows)."""
+def stop_on_signals() -> dict[int, Any]:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does (a batch keeps its complete rows).
+    Returns the handlers they had, for ``restore_signals``."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stopped)
+            previous[getattr(signal, name)] = signal.signal(getattr(signal, name), _stopped)
+    return previous
+
+
+def restore_signals(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def interrupted_code(exc: BaseException) -> int:
@@ -240,7 +254,8 @@ def columns_or_flags(columns: tuple[str, ...]) -> Callable[[str], str]:
 
 
 def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the library's named errors into one line on stderr and exit code 2."""
+    """Turn the library's named errors into one line on stderr and exit code 2, and Ctrl-C (or a
+    stop signal) into "interrupted" and exit code 130 (128 + the signal)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -252,6 +267,9 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except PlannerError as exc:
             say(f"planner: error: {exc}")
             raise typer.Exit(EXIT_INPUT) from None
+        except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: nothing partial is shown
+            say("planner: interrupted")
+            raise typer.Exit(interrupted_code(exc)) from None
 
     return wrapper
 
@@ -319,10 +337,10 @@ def load(catalogue: Path | None):
     return load_catalogue(catalogue)
 
 
-def emit(result: Any, fmt: Format) -> None:
+def emit(result: Any, fmt: Format, raw_csv: bool = False) -> None:
     from planner.render.core import render
 
-    typer.echo(render(result, fmt, width()))
+    typer.echo(render(result, fmt, width(), raw_csv=raw_csv))
 
 
 def exit_code(status) -> int:

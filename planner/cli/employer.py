@@ -12,6 +12,7 @@ from planner.cli.common import (
     CatalogueOpt,
     Commands,
     FormatOpt,
+    RawCsvOpt,
     columns_or_flags,
     condition_options,
     emit,
@@ -62,6 +63,7 @@ def cohort(
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row instead "
                       "of skipping it.")] = False,
     fmt: FormatOpt = Format.TABLE,
+    raw_csv: RawCsvOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """One programme for a group: every learner gets a valid pathway, units are delivered once
@@ -89,6 +91,6 @@ def cohort(
                          shared=everyone, names=columns_or_flags(COLUMNS))
     for e in result.errors:  # the CSV's bad rows and the learners with no pathway of their own
         typer.echo(one_line(f"planner: warning: skipped {e}"), err=True)
-    emit(result, fmt)
+    emit(result, fmt, raw_csv)
     code = exit_code(result.status)
     raise typer.Exit(code if code or not result.errors else 2)

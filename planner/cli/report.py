@@ -61,10 +61,12 @@ def report(
 
     Example: planner report diploma --compare --alternatives 3 --out report.html
     """
+    from planner.io.files import output_path, write_text
     from planner.io.learners import COLUMNS
     from planner.questions.report import build_report
 
     suffix = _suffix(out)
+    target = output_path(out, (cohort,))  # before any work: never the cohort file it reads
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
     group, errors = _learners(cohort, cat)
@@ -74,10 +76,7 @@ def report(
                        title=title, learner=learner, names=flag,
                        learner_names=columns_or_flags(COLUMNS))
     text = _render(rep, suffix)
-    try:
-        out.write_text(text, encoding="utf-8")  # type: ignore[union-attr]  # _suffix checked it
-    except OSError as exc:
-        raise InputError(f"cannot write '{out}': {exc.strerror}", field="out") from None
+    write_text(target, text)
     left_out = rep.left_out()
     for e in left_out:
         typer.echo(one_line(f"planner: warning: skipped {cohort}, {e}"), err=True)
@@ -93,8 +92,6 @@ def _suffix(out: Path | None) -> str:
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise InputError(f"'{out}' must end in .html or .md", field="out")
-    if not out.parent.is_dir():
-        raise InputError(f"folder '{out.parent}' does not exist", field="out")
     return suffix
 
 

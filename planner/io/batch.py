@@ -48,6 +48,7 @@ from planner.domain.conditions import (
 )
 from planner.domain.errors import InputError, PlannerError, short
 from planner.domain.objective import Objective
+from planner.domain.spreadsheet import neutralise, restore
 from planner.io.files import csv_records, output_path, read_csv, replacing
 from planner.results.cohort import RowError
 
@@ -402,20 +403,22 @@ def format_for(out: Path, fmt: str | None) -> str:
                      ".jsonl, or give {format}", field="out", mentions=("format",))
 
 
-def _csv_cells(row: dict[str, Any]) -> list[str]:
+def _csv_cells(row: dict[str, Any], raw: bool) -> list[str]:
     out = []
     for col in RESULT_COLUMNS:
         v = row[col]
-        out.append(" ".join(v) if col == "units" else "" if v is None else str(v))
+        cell = " ".join(v) if col == "units" else "" if v is None else str(v)
+        out.append(cell if raw else neutralise(cell))
     return out
 
 
-def encode(row: dict[str, Any], fmt: str) -> str:
-    """One result row as text, with its line end."""
+def encode(row: dict[str, Any], fmt: str, raw_csv: bool = False) -> str:
+    """One result row as text, with its line end. In CSV, a cell a spreadsheet would run as a
+    formula is neutralised (``planner.domain.spreadsheet``) unless ``raw_csv``."""
     if fmt == "jsonl":
         return json.dumps({c: row[c] for c in RESULT_COLUMNS}, ensure_ascii=False) + "\n"
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(_csv_cells(row))
+    csv.writer(buf, lineterminator="\n").writerow(_csv_cells(row, raw_csv))
     return buf.getvalue()
 
 
@@ -427,8 +430,9 @@ def header(fmt: str) -> str:
     return buf.getvalue()
 
 
-def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
-    """The complete rows of an earlier (possibly interrupted) output, in file order. A last line
+def read_results(path: Path, fmt: str, raw_csv: bool = False) -> list[dict[str, Any]]:
+    """The complete rows of an earlier (possibly interrupted) output, in file order, with CSV
+    cells as they were before ``encode`` neutralised them (unless ``raw_csv``). A last line
     without its line end was cut off mid-write and is dropped. Raises ``InputError`` when the
     file is not a batch output of this format."""
     try:
@@ -470,6 +474,8 @@ def read_results(path: Path, fmt: str) -> list[dict[str, Any]]:
         if len(cells) != len(RESULT_COLUMNS):
             raise InputError(f"{path}, line {line}: {len(cells)} cells, a result row has "
                              f"{len(RESULT_COLUMNS)}", field="resume")
+        if not raw_csv:
+            cells = [restore(c) for c in cells]
         row: dict[str, Any] = dict(zip(RESULT_COLUMNS, cells, strict=True))
         row["units"] = cells[RESULT_COLUMNS.index("units")].split()
         for key in _NUMBERS:
@@ -545,8 +551,10 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
               workers: int | None = None, resume: bool = False, engine: str = "local",
               scheduler: str | None = None, time_limit: float = 10.0,
               catalogue_root: str | Path | None = None,
-              progress: Callable[[int], Progress] | None = None) -> BatchSummary:
+              progress: Callable[[int], Progress] | None = None,
+              raw_csv: bool = False) -> BatchSummary:
     """Plan every request of ``requests_path`` and write the results to ``out`` in input order.
+    CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_csv``.
 
     ``progress(total)`` may return a callable told how many more requests are done."""
     from planner.domain.catalogue import load_catalogue
@@ -571,7 +579,7 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     items = read_requests(requests_path, catalogue)
     done: dict[int, dict] = {}
     if resume and target.exists():
-        done = _reusable(items, read_results(target, fmt), out)
+        done = _reusable(items, read_results(target, fmt, raw_csv), out)
     todo = [it for i, it in enumerate(items) if isinstance(it, Request) and i not in done]
     # the same question asked twice (say, new learners with no prior units) is solved once:
     # ``plan`` is deterministic, so every copy gets the answer a separate call would give
@@ -588,7 +596,8 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     else:
         rows = run_local(catalogue, to_solve, workers, time_limit)
     try:
-        _answer_all(items, done, to_solve, distinct, rows, target, fmt, summary, progress)
+        lead, rest, keep = _answers(items, done, to_solve, distinct, rows, summary, progress)
+        _write(target, fmt, lead, rest, summary, keep_until_planned=keep, raw_csv=raw_csv)
     finally:
         if conn is not None:
             conn.close()
@@ -596,11 +605,12 @@ def run_batch(requests_path: str | Path, out: str | Path, *, fmt: str | None = N
     return summary
 
 
-def _answer_all(items: list[Item], done: dict[int, dict], to_solve: list[Request],
-                distinct: dict[tuple, Request], rows: Iterator[dict[str, Any]], target: Path,
-                fmt: str, summary: BatchSummary,
-                progress: Callable[[int], Progress] | None) -> None:
-    """Write every item's row in input order: bad rows, kept rows, and answers as they come."""
+def _answers(items: list[Item], done: dict[int, dict], to_solve: list[Request],
+             distinct: dict[tuple, Request], rows: Iterator[dict[str, Any]],
+             summary: BatchSummary, progress: Callable[[int], Progress] | None,
+             ) -> tuple[list[dict[str, Any]], Iterator[dict[str, Any]], bool]:
+    """Every item's row in input order (bad rows, kept rows, and answers as they come): the rows
+    ready at once, the rest as they come, and whether kept rows go beyond the first to plan."""
     todo = sum(1 for i, it in enumerate(items) if isinstance(it, Request) and i not in done)
     solved_order = iter(to_solve)
     answers: dict[tuple, dict[str, Any]] = {}
@@ -633,7 +643,7 @@ def _answer_all(items: list[Item], done: dict[int, dict], to_solve: list[Request
                   if isinstance(it, Request) and i not in done), len(items))
     lead = [row_of(i, it) for i, it in enumerate(items[:ready])]
     rest = (row_of(i, it) for i, it in enumerate(items) if i >= ready)
-    _write(target, fmt, lead, rest, summary, keep_until_planned=any(i >= ready for i in done))
+    return lead, rest, any(i >= ready for i in done)
 
 
 def question(r: Request) -> tuple:
@@ -649,7 +659,8 @@ def _check_dask() -> None:
 
 
 def _write(target: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[dict[str, Any]],
-           summary: BatchSummary, *, keep_until_planned: bool = False) -> None:
+           summary: BatchSummary, *, keep_until_planned: bool = False,
+           raw_csv: bool = False) -> None:
     """Write the rows in order to ``target`` (from ``output_path``). ``lead`` (the rows ready at
     once: kept and bad ones up to the first to plan) replaces the file in one step; with
     ``keep_until_planned`` (a resume whose kept rows go beyond the first row to plan) only
@@ -661,16 +672,16 @@ def _write(target: Path, fmt: str, lead: list[dict[str, Any]], rest: Iterable[di
         with replacing(target) as f:
             f.write(header(fmt))
             for row in lead:
-                f.write(encode(row, fmt))
+                f.write(encode(row, fmt, raw_csv))
             first = next(rows, None) if keep_until_planned else None
             if first is not None:
-                f.write(encode(first, fmt))
+                f.write(encode(first, fmt, raw_csv))
         for row in lead + ([first] if first is not None else []):
             summary.count(row)
         with open(target, "a", encoding="utf-8", newline="") as f:
             for row in rows:
                 summary.count(row)
-                f.write(encode(row, fmt))
+                f.write(encode(row, fmt, raw_csv))
                 f.flush()
     except OSError as exc:
         raise InputError(f"cannot write '{short(str(target))}' ({exc.strerror or exc})",

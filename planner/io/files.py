@@ -195,8 +195,8 @@ def output_path(out: str | Path, inputs: tuple[str | Path | None, ...] = (),
     except OSError as exc:
         raise InputError(f"cannot write '{name}' ({exc.strerror or exc})", field=field) from None
     if mode is not None and not stat.S_ISREG(mode):
-        raise InputError(f"'{name}' is not a regular file (a folder, device or pipe): give a "
-                         "file to write", field=field)
+        raise InputError(f"cannot write '{name}': not a regular file (a folder, device or "
+                         "pipe)", field=field)
     if mode is None and not target.parent.is_dir():
         raise InputError(f"cannot write '{name}': folder '{target.parent}' does "
                          "not exist", field=field)

@@ -17,6 +17,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.domain.spreadsheet import neutralise
+
 
 class Format(str, enum.Enum):
     TABLE = "table"
@@ -57,23 +59,28 @@ def tables(result: Any) -> list[Table]:
     raise TypeError(f"no table view for {type(result).__name__}")
 
 
-def render(result: Any, fmt: Format | str = Format.TABLE, width: int | None = None) -> str:
+def render(result: Any, fmt: Format | str = Format.TABLE, width: int | None = None, *,
+           raw_csv: bool = False) -> str:
     """Render a result object (or a list of them) in ``fmt``. A table (``fmt`` table) fits in
-    ``width`` columns when given: long text wraps, numbers stay whole; ``None`` is full width."""
+    ``width`` columns when given: long text wraps, numbers stay whole; ``None`` is full width.
+    CSV cells that a spreadsheet would run as formulas are neutralised
+    (``planner.domain.spreadsheet``) unless ``raw_csv``."""
     fmt = Format(fmt)
     if fmt is Format.JSON:
         data = [r.to_dict() for r in result] if isinstance(result, list) else result.to_dict()
         return json.dumps(data, indent=2, ensure_ascii=False)
     parts = [t for r in (result if isinstance(result, list) else [result]) for t in tables(r)]
     if fmt is Format.CSV:
-        return _csv(parts)
+        return _csv(parts, raw_csv)
     return "\n\n".join(_text(t, fmt, width if fmt is Format.TABLE else None) for t in parts)
 
 
-def _csv(parts: list[Table]) -> str:
+def _csv(parts: list[Table], raw: bool = False) -> str:
     """CSV: each table is its header row, its rows and its totals row (first cell "total" or
     "verdict"), then a block headed ``note``: the table's title (what it is, with its status),
-    then its notes (reasons, warnings), one a row. Blocks are separated by a blank line."""
+    then its notes (reasons, warnings), one a row. Blocks are separated by a blank line. A cell
+    a spreadsheet would run as a formula is neutralised unless ``raw``."""
+    safe = (lambda c: c) if raw else (lambda c: neutralise(c) if isinstance(c, str) else c)
     out = []
     for t in parts:
         blocks = [[t.headers, *t.rows, *([t.footer] if t.footer is not None else [])]]
@@ -82,7 +89,7 @@ def _csv(parts: list[Table]) -> str:
             blocks.append([["note"], *[[n] for n in about]])
         for block in blocks:
             buf = io.StringIO()
-            csv.writer(buf, lineterminator="\n").writerows([_cell(c) for c in row]
+            csv.writer(buf, lineterminator="\n").writerows([safe(_cell(c)) for c in row]
                                                           for row in block)
             out.append(buf.getvalue())
     return "\n".join(out).rstrip("\n")
@@ -101,6 +108,13 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _md(text: str) -> str:
+    """Text in a Markdown table or note: HTML shown, not run; a ``|`` or a line break does not
+    end the cell."""
+    text = html.escape(text, quote=False).replace("|", "\\|")
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
 def _text(t: Table, fmt: Format, width: int | None = None) -> str:
     headers = list(t.headers)
     rows = [[_cell(c) for c in row] for row in t.rows]
@@ -111,14 +125,14 @@ def _text(t: Table, fmt: Format, width: int | None = None) -> str:
     if width is not None and _natural_width(headers, rows, pad) > width:
         pad = 0
         headers, rows = _fit(headers, rows, width)
-    esc = fmt is Format.HTML
+    esc = {Format.HTML: html.escape, Format.MARKDOWN: _md}.get(fmt)
     if esc:
-        rows = [[html.escape(str(c)) for c in row] for row in rows]
-        headers = [html.escape(h) for h in headers]
+        rows = [[esc(str(c)) for c in row] for row in rows]
+        headers = [esc(h) for h in headers]
     body = _tabulate(rows, headers, _TABLEFMT[fmt], _alignment(t), pad)
     lines = []
     if t.title:
-        title = html.escape(t.title) if esc else t.title
+        title = esc(t.title) if esc else t.title
         if width is not None:
             title = textwrap.fill(title, width)
         lines.append({Format.MARKDOWN: f"### {title}", Format.HTML: f"<h3>{title}</h3>"}
@@ -127,7 +141,7 @@ def _text(t: Table, fmt: Format, width: int | None = None) -> str:
             lines.append("")
     lines.append(body)
     for note in t.notes:
-        n = html.escape(note) if esc else note
+        n = esc(note) if esc else note
         styled = {Format.MARKDOWN: f"\n> {n}", Format.HTML: f"<p>{n}</p>"}
         text = styled.get(fmt, f"note: {n}")
         lines.append(textwrap.fill(text, width, subsequent_indent=" " * 6) if width else text)
