@@ -12,17 +12,18 @@ The solver is imported only when a question is solved.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from planner.domain.catalogue import Catalogue, load_catalogue
-from planner.domain.conditions import Conditions, Objective, SolverConfig
-from planner.domain.errors import (
-    CatalogueError,
-    InfeasibleError,
-    InputError,
-    PlannerError,
-    RuleError,
-)
+# The API is imported when first used, so ``import planner`` (and the command line's start, which
+# goes through it) costs nothing until then: see ``planner.cli.main``.
+_EXPORTS = {
+    "Catalogue": "planner.domain.catalogue", "load_catalogue": "planner.domain.catalogue",
+    "Conditions": "planner.domain.conditions", "Objective": "planner.domain.conditions",
+    "SolverConfig": "planner.domain.conditions", "CatalogueError": "planner.domain.errors",
+    "InfeasibleError": "planner.domain.errors", "InputError": "planner.domain.errors",
+    "PlannerError": "planner.domain.errors", "RuleError": "planner.domain.errors",
+}
 
 __all__ = ["Catalogue", "CatalogueError", "Conditions", "InfeasibleError", "InputError",
            "Objective", "PlannerError", "RuleError", "SolverConfig", "load_catalogue", "plan"]
@@ -34,3 +35,9 @@ def plan(*args: Any, **kwargs: Any):
     from planner.questions.plan import plan as _plan
 
     return _plan(*args, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'planner' has no attribute '{name}'")

@@ -178,21 +178,27 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+_received: list[int] = []  # the stop signals this run has had
+
+
 def _stopped(signum: int, frame: Any) -> None:
+    _received.append(signum)
     raise Stopped(signum)
 
 
 def stop_on_signals() -> dict[int, Any]:
-    """SIGTERM and SIGHUP stop a command as Ctrl-C does (a batch keeps its complete rows).
-    Returns the handlers they had, for ``restore_signals``."""
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does (a batch keeps its complete rows); all
+    three are remembered, so an import they broke is known for what it is. Returns the handlers
+    they had, for ``restore_signals``."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return {}
     previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            previous[getattr(signal, name)] = signal.signal(getattr(signal, name), _stopped)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, _stopped)
     return previous
 
 
@@ -270,6 +276,12 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: nothing partial is shown
             say("planner: interrupted")
             raise typer.Exit(interrupted_code(exc)) from None
+        except ImportError:
+            if not _received:  # a real fault of the installation: its traceback helps
+                raise
+            # a signal that lands inside a native module's start (ortools) fails the import
+            say("planner: interrupted")
+            raise typer.Exit(128 + _received[-1]) from None
 
     return wrapper
 
