@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.io import files
 from planner.io.batch import random_requests, write_requests
@@ -284,6 +286,16 @@ def test_a_bad_scheduler_leaves_the_output_alone(run, tmp_path, monkeypatch, not
 # -- spreadsheets ---------------------------------------------------------------------------
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "'=x"]
+
+
+@given(st.text(alphabet="'=+-@\t\r1a.", max_size=8))
+def test_neutralised_cells_read_back_exactly_and_never_start_a_formula(cell):
+    from planner.domain.spreadsheet import neutralise, restore
+
+    out = neutralise(cell)
+    assert restore(out) == cell
+    assert out[:1] not in ("=", "+", "-", "@", "\t", "\r") or out.lstrip("+-").replace(
+        ".", "", 1).isdigit()
 
 
 def test_batch_csv_neutralises_formulas_and_resumes(run, tmp_path):
