@@ -44,3 +44,13 @@ def run():
         return res.exit_code, res.stdout, res.stderr
 
     return _run
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault suite's counts (tests/test_faults.py), when it ran."""
+    import sys
+
+    for name in ("test_faults", "tests.test_faults"):
+        faults = sys.modules.get(name)
+        if faults is not None and faults.TALLY.cases:
+            terminalreporter.write_line(str(faults.TALLY))

@@ -19,14 +19,18 @@ def main() -> None:
         got.append(signum)
         raise KeyboardInterrupt
 
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        signum = getattr(signal, name, None)
-        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
-            signal.signal(signum, stop)  # until the app's own handling takes over
+    handled = [s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP"))
+               if s is not None and signal.getsignal(s) is not signal.SIG_IGN]
+    for signum in handled:
+        signal.signal(signum, stop)  # until the app's own handling takes over
     try:
         from planner.cli.app import app
 
         app(prog_name="planner")
+    except SystemExit:
+        for signum in handled:  # the command is done: a late signal does not change its exit
+            signal.signal(signum, signal.SIG_IGN)
+        raise
     except (KeyboardInterrupt, ImportError):
         if not got:  # a real fault of the installation: its traceback helps
             raise
