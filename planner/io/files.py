@@ -67,11 +67,6 @@ def decode(data: bytes, name: str, field: str, *, max_line: int | None = None) -
     return text
 
 
-def read_text(path: str | Path, field: str) -> str:
-    """The text of a regular file, within the limits (``read_bytes``, ``decode``)."""
-    return decode(read_bytes(path, field), str(path), field)
-
-
 class _NotRegular(OSError):
     pass
 
