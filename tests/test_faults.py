@@ -407,7 +407,7 @@ SOLVES = {
 }
 
 
-def _learners(cat, path: Path, n: int = 60) -> None:
+def _learners(cat, path: Path, n: int = 200) -> None:
     import random
 
     rng = random.Random(1)
