@@ -41,15 +41,12 @@ from typing import TYPE_CHECKING, Any
 from planner.domain.conditions import (
     Conditions,
     SolverConfig,
-    parse_ceiling,
-    parse_cover,
-    parse_date,
-    parse_gaps,
 )
 from planner.domain.errors import InputError, PlannerError, short
 from planner.domain.objective import Objective
 from planner.domain.spreadsheet import neutralise, restore
 from planner.io.files import csv_records, output_path, read_csv, replacing
+from planner.io.rows import BadCell, condition_cells, message, row_id
 from planner.results.cohort import RowError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,12 +83,6 @@ BadRow = RowError  # a bad row of the requests (its cells say its id): its resul
 Item = Request | RowError
 
 
-class _Bad(Exception):
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
 def read_requests(path: str | Path, catalogue: Catalogue) -> list[Item]:
     """Read and check a requests CSV: one ``Request`` or ``RowError`` per record, in file order.
 
@@ -107,7 +98,7 @@ def read_requests(path: str | Path, catalogue: Catalogue) -> list[Item]:
             line, row = entry
             try:
                 item = _request(row, line, catalogue, seen)
-            except _Bad as bad:
+            except BadCell as bad:
                 item = RowError(table.name, line, bad.field, bad.message, cells=row)
         ident = item.id
         if ident:
@@ -117,51 +108,24 @@ def read_requests(path: str | Path, catalogue: Catalogue) -> list[Item]:
 
 
 def _request(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str]) -> Request:
-    ident = row.get("id", "")
-    if not ident:
-        raise _Bad("id", "missing id")
-    if ident in seen:
-        raise _Bad("id", f"duplicate id '{ident}'")
-    qual_text = row.get("qualification", "")
-    if not qual_text:
-        raise _Bad("qualification", "missing qualification")
+    ident = row_id(row, seen)
+    if not row.get("qualification", ""):
+        raise BadCell("qualification", "missing qualification")
     try:
-        qual = catalogue.qualification(qual_text)
+        qual = catalogue.qualification(row["qualification"])
     except PlannerError as exc:
-        raise _Bad("qualification", _message(exc)) from None
+        raise BadCell("qualification", message(exc)) from None
     objective_text = row.get("objective", "").lower() or Objective.GLH.value
     try:
         objective = Objective(objective_text)
     except ValueError:
-        raise _Bad("objective", f"unknown objective '{row['objective']}' (glh or tqt)") from None
-    units: dict[str, tuple[str, ...]] = {}
-    for col in ("achieved", "include", "exclude"):
-        try:
-            units[col] = catalogue.resolve_units([row.get(col, "")])
-        except PlannerError as exc:
-            raise _Bad(col, _message(exc)) from None
-    parsers = {"glh_max": parse_ceiling, "max_units": parse_ceiling, "registered": parse_date,
-               "cover": lambda text, _: parse_cover(catalogue, [text]),
-               "gaps": lambda text, _: parse_gaps(catalogue, [text])}
-    own = {}
-    for col, parse in parsers.items():
-        try:
-            own[col] = parse(row.get(col, ""), col)
-        except PlannerError as exc:
-            raise _Bad(col, _message(exc)) from None
-    both = sorted(set(units["include"]) & set(units["exclude"]))
-    if both:
-        raise _Bad("exclude", f"unit {both[0]} is both included and excluded")
+        raise BadCell("objective", f"unknown objective '{row['objective']}' (glh or tqt)") \
+            from None
     try:
-        conditions = Conditions(include=units["include"], exclude=units["exclude"],
-                                achieved=units["achieved"], **own)
+        conditions = Conditions(**condition_cells(row, catalogue))
     except PlannerError as exc:  # whatever else the library refuses is this row's fault too
-        raise _Bad(getattr(exc, "field", None), _message(exc)) from None
+        raise BadCell(getattr(exc, "field", None), message(exc)) from None
     return Request(ident, line, qual.slug, objective, conditions)
-
-
-def _message(exc: PlannerError) -> str:
-    return getattr(exc, "detail", None) or str(exc)
 
 
 # -- result rows --------------------------------------------------------------------------------

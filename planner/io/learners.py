@@ -18,9 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.domain.catalogue import Catalogue
-from planner.domain.conditions import parse_ceiling, parse_cover, parse_date, parse_gaps
-from planner.domain.errors import InputError, PlannerError
+from planner.domain.errors import InputError
 from planner.io.files import parse_csv, read_bytes
+from planner.io.rows import BadCell, condition_cells, row_id
 from planner.results.cohort import Learner, RowError
 
 COLUMNS = ("id", "achieved", "registered", "include", "exclude", "glh_max", "max_units", "cover",
@@ -52,7 +52,7 @@ def parse_learners(data: bytes, name: str, catalogue: Catalogue,
             line, row = item
             try:
                 learner = _learner(row, line, catalogue, seen)
-            except _BadRow as bad:
+            except BadCell as bad:
                 error = RowError(table.name, line, bad.field, bad.message, cells=row)
             else:
                 seen.add(learner.id)
@@ -64,40 +64,6 @@ def parse_learners(data: bytes, name: str, catalogue: Catalogue,
     return learners, errors
 
 
-class _BadRow(Exception):
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
 def _learner(row: dict[str, str], line: int, catalogue: Catalogue, seen: set[str]) -> Learner:
-    ident = row.get("id", "")
-    if not ident:
-        raise _BadRow("id", "missing id")
-    if ident in seen:
-        raise _BadRow("id", f"duplicate id '{ident}'")
-    units: dict[str, tuple[str, ...]] = {}
-    for col in ("achieved", "include", "exclude"):
-        try:
-            units[col] = catalogue.resolve_units([row.get(col, "")], col)
-        except PlannerError as exc:
-            raise _BadRow(col, _message(exc)) from None
-    parsers = {"registered": parse_date, "glh_max": parse_ceiling, "max_units": parse_ceiling,
-               "cover": lambda text, _: parse_cover(catalogue, [text]),
-               "gaps": lambda text, _: parse_gaps(catalogue, [text])}
-    own = {}
-    for col, parse in parsers.items():
-        try:
-            own[col] = parse(row.get(col, ""), col)
-        except PlannerError as exc:
-            raise _BadRow(col, _message(exc)) from None
-    both = sorted(set(units["include"]) & set(units["exclude"]))
-    if both:
-        raise _BadRow("exclude", f"unit {both[0]} is both included and excluded")
-    return Learner(ident, units["achieved"], include=units["include"], exclude=units["exclude"],
-                   line=line, **own)
-
-
-def _message(exc: PlannerError) -> str:
-    """The error's own words, without the field prefix (the row error names the field)."""
-    return getattr(exc, "detail", None) or str(exc)
+    ident = row_id(row, seen)
+    return Learner(ident, line=line, **condition_cells(row, catalogue))
