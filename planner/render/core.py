@@ -46,8 +46,7 @@ class Table:
 # result is rendered, so that a command imports only the views it shows.
 _VIEWS = {"planner.results.audit": "planner.render.audit",
           "planner.results.advise": "planner.render.advise",
-          "planner.results.cohort": "planner.render.employer",
-          "planner.results.report": "planner.render.report"}
+          "planner.results.cohort": "planner.render.employer"}
 
 
 @functools.singledispatch
