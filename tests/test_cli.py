@@ -133,3 +133,26 @@ def test_every_command_has_help_with_an_example(run):
         assert cmd.help and "Example:" in cmd.help, f"{name} has no help with an example"
         code, out, _ = run(name, "--help")
         assert code == 0 and "Usage" in out
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--time-limit", "nan"], "planner: error: --time-limit: must be a positive number of seconds, got nan"),
+    (["--max-time-limit", "inf"], "planner: error: --max-time-limit: must be a positive number of seconds, got inf"),
+    (["--host", "999.1.1.1"], "planner: error: --host: cannot listen on '999.1.1.1'"),
+])
+def test_serve_refuses_bad_settings_in_one_line_before_it_starts(run, args, message):
+    code, out, err = run("serve", *args)
+    assert code == 2 and out == ""
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_2(run):
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        code, out, err = run("serve", "--port", str(port))
+    assert code == 2 and out == ""
+    assert err == f"planner: error: --port: cannot listen on 127.0.0.1:{port}: Address already in use\n"
