@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import time
-from operator import attrgetter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
@@ -27,7 +27,6 @@ from planner.domain.rules import Mandatory, Qualification, Rule, short
 from planner.results.plan import Status
 from planner.solver import interrupt
 from planner.solver.encode import encode_rule
-
 
 _BOOL = cp_model.Domain(0, 1)
 
