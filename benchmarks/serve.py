@@ -65,6 +65,23 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (uvicorn's workers), in seconds."""
+    total = 0
+    for p in [pid, *children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def start_server(port: int, workers: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "planner", "serve", "--host", HOST, "--port", str(port),
            "--workers", str(workers)]
@@ -135,6 +152,7 @@ def run(clients: int, seconds: float, workers: int, soak: bool) -> dict:
         asyncio.run(load(base, clients, 5, units))  # warm-up: every client, the thread pool grown
         before = rss_kib(proc.pid)
         samples = [before]
+        cpu = (cpu_seconds(proc.pid), own_cpu_seconds())
         results: dict = {"plan": [], "check": [], "errors": []}
         started = time.monotonic()
         step = 30.0 if soak else seconds
@@ -145,6 +163,8 @@ def run(clients: int, seconds: float, workers: int, soak: bool) -> dict:
                 results[k] += part[k]
             samples.append(rss_kib(proc.pid))
         elapsed = time.monotonic() - started
+        # where the 2 cores went: the server's share against the load generator's own
+        cpu = (cpu_seconds(proc.pid) - cpu[0], own_cpu_seconds() - cpu[1])
     finally:
         proc.terminate()
         try:
@@ -157,7 +177,8 @@ def run(clients: int, seconds: float, workers: int, soak: bool) -> dict:
                "rss_before_mib": round(before / 1024, 1),
                "rss_after_mib": round(samples[-1] / 1024, 1),
                "rss_samples_mib": [round(s / 1024, 1) for s in samples],
-               "rss_growth_pct": growth}
+               "rss_growth_pct": growth,
+               "cpu_server_s": round(cpu[0], 1), "cpu_clients_s": round(cpu[1], 1)}
     for path in ("plan", "check"):
         lat = results[path]
         figures[path] = {"requests": len(lat), "per_second": round(len(lat) / elapsed, 1),
@@ -183,7 +204,8 @@ def main() -> None:
               f"p95 {f['p95_ms']:6.1f} ms  p99 {f['p99_ms']:6.1f} ms  ({f['requests']} requests)")
     print(f"clients {figures['clients']}, workers {figures['workers']}, {figures['seconds']} s, "
           f"errors {figures['errors']}, memory {figures['rss_before_mib']} -> "
-          f"{figures['rss_after_mib']} MiB ({figures['rss_growth_pct']:+} %)")
+          f"{figures['rss_after_mib']} MiB ({figures['rss_growth_pct']:+} %); CPU server "
+          f"{figures['cpu_server_s']} s, clients {figures['cpu_clients_s']} s")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
 

@@ -54,8 +54,7 @@ class Pathway:
     @classmethod
     def build(cls, catalogue: Catalogue, qual: Qualification, refs, achieved=()) -> Pathway:
         done = set(achieved)
-        table_titles = dict(zip(catalogue.tables[qual.table]["ref"],
-                                catalogue.tables[qual.table]["title"], strict=True))
+        table_titles = _titles(catalogue.tables[qual.table])
         units = []
         for ref in sorted(set(refs)):
             f = catalogue.facts[ref]
@@ -137,6 +136,20 @@ class Pathway:
             "new_units": list(self.new_refs),
             "unit_details": [u.to_dict() for u in self.units],
         }
+
+
+_TITLES: dict[int, tuple[Any, dict[str, str]]] = {}  # id(table) -> (table, ref -> title)
+
+
+def _titles(table) -> dict[str, str]:
+    """ref -> title of a qualification's unit table, read from pandas once per table (it cost
+    a fifth of a plan). Keyed by the table's identity, which the entry keeps alive."""
+    hit = _TITLES.get(id(table))
+    if hit is None or hit[0] is not table:
+        if len(_TITLES) > 64:  # catalogues loaded and dropped (the tests): stay small
+            _TITLES.clear()
+        hit = _TITLES[id(table)] = (table, dict(zip(table["ref"], table["title"], strict=True)))
+    return hit[1]
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def encode_rule(rule: Rule, m: PathwayModel) -> Switch:
 def add_allowed(rule: AllowedUnits, m: PathwayModel) -> Switch:
     sw = m.switch(m.rule_label(rule), "rule", rule=rule)
     for ref in m.refs:
-        if ref not in rule.refs and m.qual.allowed_rule_for(ref) is rule:
+        if m.rule_for[ref] is rule and ref not in rule.refs:
             m.enforce(m.model.add(m.x[ref] == 0), sw)
     return sw
 

@@ -42,7 +42,7 @@ from planner.domain.naming import Names, own_words
 from planner.domain.rules import Qualification, Superseded, short
 from planner.domain.validate import check_rules, not_of_qualification
 from planner.results.plan import Reason
-from planner.solver.model import PathwayModel, Switch, make_solver
+from planner.solver.model import Model, PathwayModel, Switch, make_solver
 
 MAX_REASONS = 6  # conflicts reported at most; each costs a few solves
 MAX_ROUNDS = 200  # map proposals at most: many conditions can have very many feasible subsets
@@ -110,7 +110,7 @@ def _all_cores(m: PathwayModel, rules: list[Switch], conds: list[Switch],
     """The minimal infeasible subsets of ``conds`` (with every rule on), by MARCO: the map
     model's true literals are a seed not yet explored, the largest one first. Also whether
     every subset was explored within ``MAX_ROUNDS``."""
-    seeds = cp_model.CpModel()
+    seeds = Model()
     keep = [seeds.new_bool_var(s.label) for s in conds]
     seeds.maximize(sum(keep))
     cores: list[list[Switch]] = []
