@@ -1,5 +1,6 @@
 """The HTTP API against the command line: every endpoint answers the JSON its command writes with
---format json; bad input is a 422 with the library's one-line message naming the JSON field; no
+--format json, equal in everything except that reasons and notes name fields as the API's client
+sent them (``glh_max 0`` where the command says ``--glh-max 0``); bad input is a 422 with the library's one-line message naming the JSON field; no
 body, however hostile, gets a 500."""
 
 from __future__ import annotations
@@ -32,17 +33,25 @@ def run_cli(*args: str):
     return in_api_words(json.loads(res.stdout))
 
 
-def in_api_words(data):
-    """The command's JSON with each field named as the API's user gave it (issue 14: the library
-    names fields through the front end's naming): '--glh-max 7' -> 'glh_max 7'."""
+def in_api_words(data, named: bool = False):
+    """The command's JSON with each field named as the API's user gave it in its reasons and
+    notes, and nowhere else (issue 14: each front end names fields as its user typed them):
+    '--glh-max 7' -> 'glh_max 7'. Every other value must be equal as it is."""
     if isinstance(data, dict):
-        return {k: in_api_words(v) for k, v in data.items()}
+        return {k: in_api_words(v, named or k in NAMED) for k, v in data.items()}
     if isinstance(data, list):
-        return [in_api_words(v) for v in data]
-    if isinstance(data, str):
-        return re.sub(r"(?<![\w-])--([a-z]+(?:-[a-z]+)*)",
-                      lambda m: m.group(1).replace("-", "_"), data)
+        return [in_api_words(v, named) for v in data]
+    if isinstance(data, str) and named:
+        return flags_as_fields(data)
     return data
+
+
+NAMED = ("reasons", "notes")
+
+
+def flags_as_fields(text: str) -> str:
+    return re.sub(r"(?<![\w-])--([a-z]+(?:-[a-z]+)*)", lambda m: m.group(1).replace("-", "_"),
+                  text)
 
 
 POSTS = [
@@ -90,6 +99,8 @@ def test_each_post_answers_its_commands_json(client, path, body, args):
     ("/api/quals", ["quals"]),
     ("/api/units/extended-diploma", ["units", "extended-diploma"]),
     ("/api/rules/600-5931-X", ["rules", "600/5931/X"]),
+    ("/api/rules/600%2F5931%2FX", ["rules", "600/5931/X"]),  # the accreditation number itself
+    ("/api/units/600%2F5931%2FX", ["units", "600/5931/X"]),
     ("/api/areas", ["areas"]),
 ])
 def test_each_get_answers_its_commands_json(client, path, args):
@@ -125,6 +136,74 @@ def test_reasons_name_the_json_fields_the_client_sent(client):
     assert reasons[1]["text"] == "glh_max 7 is below the shortest Award (8 GLH)"
 
 
+def test_reasons_and_notes_are_the_only_difference_from_the_command(client):
+    """What docs/serve.md promises: the command's JSON, field for field, except that reasons and
+    notes name fields as the API's client sent them (the CLI names its flags)."""
+    res = client.post("/api/plan", json={"qualification": "diploma", "glh_max": 0})
+    cli_json = json.loads(CliRunner().invoke(cli, ["plan", "diploma", "--glh-max", "0",
+                                                   "--format", "json"]).stdout)
+    api = res.json()
+    assert api != cli_json  # the reasons differ: '--glh-max 0' against 'glh_max 0'
+    assert "--glh-max 0" in json.dumps(cli_json["reasons"])
+    assert "glh_max 0" in api["reasons"][0]["text"]
+    assert {k: v for k, v in api.items() if k not in NAMED} == \
+        {k: v for k, v in cli_json.items() if k not in NAMED}
+    assert api == in_api_words(cli_json)
+
+
+@pytest.mark.parametrize(("path", "body", "args"), [
+    ("alternatives", {"qualification": "certificate", "k": 3},
+     ["alternatives", "certificate", "-k", "3"]),
+    ("compare", {"achieved": ["404"]}, ["compare", "--achieved", "404"]),
+    ("progress", {"from": "award", "to": "diploma"},
+     ["progress", "--from", "award", "--to", "diploma"]),
+    ("frontier", {"qualification": "award"}, ["frontier", "award"]),
+    ("plan", {"qualification": "diploma", "glh_max": 5}, ["plan", "diploma", "--glh-max", "5"]),
+])
+def test_format_csv_answers_the_commands_csv(client, path, body, args):
+    """What the page's downloads take away: the command's --format csv of the same answer."""
+    res = client.post(f"/api/{path}?format=csv", json=body)
+    assert res.status_code == 200 and res.headers["content-type"].startswith("text/csv")
+    out = CliRunner().invoke(cli, [*args, "--format", "csv"]).stdout
+    assert res.text == flags_as_fields(out).removesuffix("\n")  # as the CLI prints it
+
+
+def test_the_cohort_downloads_as_the_commands_csv(client, tmp_path):
+    text = "id,achieved\nann,404\nbob,\n"
+    csv = tmp_path / "learners.csv"
+    csv.write_text(text, encoding="utf-8")
+    res = client.post("/api/cohort?format=csv", data={"qualification": "award"},
+                      files={"learners": ("learners.csv", text.encode())})
+    assert res.status_code == 200, res.text
+    out = CliRunner().invoke(cli, ["cohort", "award", str(csv), "--format", "csv"]).stdout
+    assert res.text == out.replace(str(csv), "learners.csv").removesuffix("\n")
+
+
+def test_long_questions_queue_in_a_pool_of_their_own():
+    """Long questions (alternatives, frontier, ...) wait for their own smaller pool of slots; a
+    plan never waits behind them."""
+    import threading
+
+    server = Settings(time_limit=5.0, solves=2)
+    app_client = TestClient(create_app(settings=server), raise_server_exceptions=False)
+    assert server.heavy._value < server.slots._value  # noqa: SLF001
+    for _ in range(server.heavy._value):  # noqa: SLF001  the long questions hold every heavy slot
+        server.heavy.acquire()
+    done: list[int] = []
+    waiting = threading.Thread(target=lambda: done.append(app_client.post(
+        "/api/alternatives", json={"qualification": "award", "k": 2}).status_code))
+    waiting.start()
+    try:
+        res = app_client.post("/api/plan", json={"qualification": "diploma"})
+        assert res.status_code == 200 and res.json()["status"] == "optimal"
+        assert done == []  # the long one still waits for its slot
+    finally:
+        for _ in range(max(1, server.solves // 2)):
+            server.heavy.release()
+    waiting.join(timeout=60)
+    assert done == [200]
+
+
 def test_check_without_completion_is_the_check_less_its_way_forward(client):
     body = {"qualification": "diploma", "units": ["404", "339"], "registered": "2024-09-01"}
     full = client.post("/api/check", json=body).json()
@@ -157,6 +236,12 @@ def test_a_question_with_no_pathway_is_an_answer_not_an_error(client):
     ("progress", {"from": "nope", "to": "diploma"}, "from: unknown qualification"),
     ("frontier", {"qualification": "diploma", "x": "colour"}, ""),
     ("compare", {"qualifications": ["x"]}, "qualifications: unknown qualification"),
+    ("plan", {"qualification": "diploma", "glh_max": "abc"},
+     "glh_max: 'abc' is not a whole number from 0 to 1000000"),  # the library's words
+    ("plan", {"qualification": "diploma", "max_units": 1.5},
+     "max_units: '1.5' is not a whole number from 0 to 1000000"),
+    ("plan", [1, 2], "body: must be a JSON object of the question's fields"),
+    ("check", "diploma", "body: must be a JSON object"),
 ])
 def test_bad_input_is_one_line_422_naming_the_json_field(client, path, body, detail):
     res = client.post(f"/api/{path}", json=body)
@@ -164,6 +249,26 @@ def test_bad_input_is_one_line_422_naming_the_json_field(client, path, body, det
     got = res.json()["detail"]
     assert isinstance(got, str) and "\n" not in got
     assert got.startswith(detail)
+
+
+@pytest.mark.parametrize(("raw", "detail"), [
+    (b"{bad", "body: not JSON text (UTF-8)"), (b"\xff", "body: not JSON text (UTF-8)"),
+    (b'{"qualification": "award",}', "body: not JSON text (UTF-8)"),
+    (b"", "body: must be a JSON object of the question's fields"),
+])
+def test_a_body_that_is_not_json_says_so(client, raw, detail):
+    res = client.post("/api/plan", content=raw, headers={"content-type": "application/json"})
+    assert res.status_code == 422
+    assert res.json()["detail"] == detail
+
+
+def test_a_ceiling_gets_the_same_words_as_in_a_learners_csv(client, tmp_path):
+    text = "id,glh_max\nann,abc\nbob,\n"
+    res = client.post("/api/cohort", data={"qualification": "award"},
+                      files={"learners": ("learners.csv", text.encode())})
+    csv_words = res.json()["errors"][0]["message"]
+    api = client.post("/api/plan", json={"qualification": "award", "glh_max": "abc"})
+    assert api.json()["detail"] == "glh_max: " + csv_words
 
 
 def test_the_cli_and_the_api_give_the_same_message(client):
@@ -234,7 +339,25 @@ def test_the_downloads_are_the_reports_and_the_plans(client, name):
 def test_a_download_with_a_bad_question_is_422(client):
     res = client.get("/download/plan.json?q=award&glh_max=lots")
     assert res.status_code == 422 and res.json()["detail"].startswith("glh_max: ")
+    res = client.get("/download/plan.json?q=nope")
+    assert res.status_code == 422 and res.json()["detail"].startswith("q: unknown qualification")
     assert client.get("/download/..%2Fetc%2Fpasswd?q=award").status_code in (404, 422)
+
+
+def test_a_link_with_parameters_added_on_its_way_still_works(client):
+    res = client.get("/download/plan.json?q=award&achieved=404&utm_source=x&fbclid=1")
+    assert res.status_code == 200
+    assert res.json() == client.get("/download/plan.json?q=award&achieved=404").json()
+    assert client.get("/?q=award&utm_source=x").status_code == 200
+    assert client.post("/api/plan", json={"qualification": "award", "utm_source": "x"}
+                       ).status_code == 422  # a JSON body's unknown field is still refused
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=diploma", "/docs", "/download/plan.csv?q=award"])
+def test_the_pages_answer_head(client, path):
+    head, get = client.head(path), client.get(path)
+    assert head.status_code == 200 == get.status_code
+    assert head.headers["content-type"] == get.headers["content-type"]
 
 
 # -- never a 500 -----------------------------------------------------------------------------------

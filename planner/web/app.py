@@ -27,6 +27,7 @@ from planner.domain.errors import InputError, PlannerError
 
 HERE = Path(__file__).parent
 MAX_BODY = 1_000_000  # bytes; the cohort upload has its own, smaller limit (api.COHORT_MAX)
+NOT_JSON = "not JSON text (UTF-8)"
 TOO_LARGE = f"the request body is over the limit of {MAX_BODY} bytes"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -35,7 +36,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 @dataclass
 class Settings:
     """The server's own limits: the default solver time limit of a request and its ceiling,
-    and how many solves run at once."""
+    and how many solves run at once: ``slots`` for the quick questions (plan, check), and a
+    smaller pool of their own, ``heavy``, for the long ones (alternatives, compare, progress,
+    frontier, cohort, reports), so that long questions queue among themselves and never hold
+    up a plan."""
 
     time_limit: float = 2.0
     max_time_limit: float = 10.0
@@ -43,6 +47,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         self.slots = threading.BoundedSemaphore(max(1, self.solves))
+        self.heavy = threading.BoundedSemaphore(max(1, self.solves // 2))
 
     def config(self, asked: float | None) -> SolverConfig:
         """The solver configuration of one request: its own time limit, within the ceiling."""
@@ -99,9 +104,13 @@ def _invalid_body(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    loc = [str(x) for x in first.get("loc", ()) if x not in ("body", "query", "path")]
-    where = ".".join(loc)
-    msg = one_line(str(first.get("msg", "invalid")))
+    loc = tuple(first.get("loc", ()))
+    where = ".".join(str(x) for x in loc if x not in ("body", "query", "path"))
+    msg = one_line(str(first.get("msg", "invalid")).removeprefix("Value error, "))
+    if first.get("type") == "json_invalid":
+        where, msg = "body", NOT_JSON
+    elif not where and loc[:1] == ("body",):
+        where, msg = "body", "must be a JSON object of the question's fields"
     return JSONResponse({"detail": f"{where}: {msg}" if where else msg}, status_code=422)
 
 
@@ -110,7 +119,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     400) is bad input like any other: 422."""
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:
-        return JSONResponse({"detail": "body: not JSON text (UTF-8)"}, status_code=422)
+        return JSONResponse({"detail": f"body: {NOT_JSON}"}, status_code=422)
     return JSONResponse({"detail": one_line(str(exc.detail))}, status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 

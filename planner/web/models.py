@@ -4,12 +4,30 @@ bad value gets the same message as on the command line."""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from planner.domain.conditions import parse_ceiling
+from planner.domain.errors import InputError
 
 MAX_ITEMS = 200  # more units or areas than any qualification has: a bound on the work, not a rule
 Items = list[str]
+
+
+def _ceiling(value: object) -> object:
+    """A ceiling that is not a JSON whole number gets the library's words for it (as a batch or
+    cohort cell does), not pydantic's."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    try:
+        return parse_ceiling(value if isinstance(value, str) else json.dumps(value), "")
+    except InputError as exc:
+        raise ValueError(exc.detail) from None
+
+
+Ceiling = Annotated[int | None, BeforeValidator(_ceiling)]
 
 
 def items() -> list[str]:
@@ -39,8 +57,8 @@ class Conditions(Body):
     exclude: Items = items()
     registered: str | None = Field(None, description="Registration date YYYY-MM-DD "
                                    "(default: today, a new learner).", examples=["2024-09-01"])
-    glh_max: int | None = Field(None, description="Ceiling on new GLH.")
-    max_units: int | None = Field(None, description="At most this many units (achieved "
+    glh_max: Ceiling = Field(None, description="Ceiling on new GLH.")
+    max_units: Ceiling = Field(None, description="At most this many units (achieved "
                                   "included).")
     cover: Items = items()
 

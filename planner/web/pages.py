@@ -26,24 +26,27 @@ DOWNLOADS = {"report.html": "text/html", "report.md": "text/markdown",
              "plan.json": "application/json", "plan.csv": "text/csv"}
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 async def page(request: Request, cat: Cat) -> Response:
     quals = [(q.slug, q.name) for q in cat.qualifications.values()]
     areas = [] if cat.areas.empty else list(zip(cat.areas["id"], cat.areas["name"], strict=True))
     return templates.TemplateResponse(request, "index.html", {"quals": quals, "areas": areas})
 
 
-@router.get("/docs")
+@router.api_route("/docs", methods=["GET", "HEAD"])
 async def api_docs(request: Request) -> Response:
     """The API's OpenAPI page (Swagger UI), every file of it served by the app (no CDN)."""
     return templates.TemplateResponse(request, "docs.html", {})
 
 
 def question(request: Request) -> PlanBody:
-    """The page's question from the query string (``q`` is the qualification)."""
+    """The page's question from the query string (``q`` is the qualification). A parameter the
+    question has no field for (a link's ``utm_source``) is ignored: links get them added on
+    their way; the API's JSON bodies still refuse unknown fields."""
     params = request.query_params
-    data: dict = {k: v for k, v in params.items() if k not in LISTS and v != ""}
-    data["qualification"] = data.pop("q", "")
+    known = set(PlanBody.model_fields) - {"qualification"} - set(LISTS)
+    data: dict = {k: v for k, v in params.items() if k in known and v != ""}
+    data["qualification"] = params.get("q", "")
     for name in LISTS:
         data[name] = [x for v in params.getlist(name) for x in v.split(",") if x.strip()]
     try:
@@ -52,17 +55,17 @@ def question(request: Request) -> PlanBody:
         raise RequestValidationError(exc.errors()) from None
 
 
-@router.get("/download/{name}")
+@router.api_route("/download/{name}", methods=["GET", "HEAD"])
 def download(name: Literal["report.html", "report.md", "plan.json", "plan.csv"],
              body: Annotated[PlanBody, Depends(question)], cat: Cat, server: Server) -> Response:
     """What the page shows, to take away: the report (as `planner report` writes it), or the
     plan's JSON or CSV (as `planner plan --format json|csv`)."""
     from planner.web.api import conditions
 
-    q = cat.qualification(body.qualification, "qualification")
+    q = cat.qualification(body.qualification, "q")  # the link's name for it
     cond = conditions(cat, body)
     config = server.config(body.time_limit)
-    with server.slots:
+    with server.heavy if name.startswith("report") else server.slots:
         if name.startswith("report"):
             text = _report(cat, q, cond, body.objective, config, name)
         else:

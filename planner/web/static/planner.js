@@ -204,12 +204,25 @@ function drawRejected(audit) {
                                                       ": ", r.reason)));
 }
 
+const solved = (plan) => plan.status === "optimal" || plan.status === "feasible";
+
+// No pathway: the reasons in words (and the notes), wherever a plan object says so.
+function noPathway(plan, id) {
+  return el("div", {class: "bad"}, el("p", {}, `No pathway (${plan.status}):`),
+            el("ul", {id, class: "reasons"},
+               ...(plan.reasons || []).map((r) => el("li", {}, r.text))),
+            ...(plan.notes || []).map((n) => el("p", {class: "muted"}, n)));
+}
+
+// The questions beside it answer a list; with no pathway at all the list is the one plan that
+// says why (its status and reasons, no units).
+function stuck(list) {
+  const p = list.length === 1 ? list[0] : null;
+  return p && p.status && !solved(p) && Array.isArray(p.reasons) ? p : null;
+}
+
 function completion(plan) {
-  if (!plan.units.length && plan.status !== "optimal" && plan.status !== "feasible") {
-    return el("div", {class: "bad"}, el("p", {}, `No pathway (${plan.status}):`),
-              el("ul", {id: "reasons"}, ...(plan.reasons || []).map((r) => el("li", {}, r.text))),
-              ...(plan.notes || []).map((n) => el("p", {class: "muted"}, n)));
-  }
+  if (!plan.units.length && !solved(plan)) return noPathway(plan, "reasons");
   const wanted = new Set(state.include.map(short));
   const add = plan.new_units.map(short).filter((r) => !wanted.has(r));
   return el("div", {},
@@ -262,41 +275,77 @@ async function fill(id, work) {
   const mine = asked;
   try {
     const node = await work();
-    if (mine === asked) $(id).replaceChildren(node);
+    if (mine === asked) $(id).replaceChildren(...[node].flat());
   } catch (e) {
     if (mine === asked) $(id).replaceChildren(el("p", {class: "bad"}, e.message));
   }
 }
 
+function differs(p) {
+  const v = p.vs_best;
+  if (p.rank === 1 || !v || (!v.in.length && !v.out.length)) return "the best";
+  return `in ${v.in.map(short).join(" ") || "none"}; out ${v.out.map(short).join(" ") || "none"}` +
+         ` (new GLH +${v.extra_new_glh})`;
+}
+
+// Ask one question beside it and draw its answer, or the reasons when there is no pathway;
+// with the buttons that take the same answer away as JSON or CSV (the command's renderers).
+async function besideIt(path, question, draw, name) {
+  const list = await post(path, question);
+  const none = stuck(list);
+  return [takeAway(path, question, name), none ? noPathway(none) : draw(list)];
+}
+
 const beside = {
-  alternatives: () => fill("alternatives", async () => {
+  alternatives: () => fill("alternatives", () => {
     const k = Math.min(20, Math.max(1, Number($("k").value) || 5));
-    const list = await post("/api/alternatives", body(state, {k}));
-    return table(["#", "new units", "new GLH", "new TQT", "differs from the best"],
-      list.map((p) => [p.rank, p.new_units.map(short).join(" "), p.new_glh, p.new_tqt,
-                       p.vs_best ? `+${p.vs_best.in.map(short).join(" +") || "-"} ` +
-                                   `−${p.vs_best.out.map(short).join(" −") || "-"} ` +
-                                   `(GLH +${p.vs_best.extra_new_glh})` : "the best"]));
+    return besideIt("/api/alternatives", body(state, {k}), (list) =>
+      table(["#", "new units", "new GLH", "new TQT", "differs from the best"],
+        list.map((p) => [p.rank, p.new_units.map(short).join(" "), p.new_glh, p.new_tqt,
+                         differs(p)])), "alternatives");
   }),
-  compare: () => fill("compare", async () => {
-    const list = await post("/api/compare", body(state, {qualification: undefined}));
-    return table(["qualification", "status", "credits", "new GLH", "new TQT", "units"],
-      list.map((p) => [p.name, p.status, p.credits ?? "", p.new_glh ?? "", p.new_tqt ?? "",
-                       p.units.map(short).join(" ")]));
-  }),
-  progress: () => fill("progress", async () => {
-    const list = await post("/api/progress", body(state, {qualification: undefined,
-      gaps: undefined, from: $("from").value, to: state.q}));
-    return table(["route", "stage", "qualification", "units added", "added GLH", "route GLH"],
-      list.map((p) => [p.route, p.stage, p.qualification, (p.new_units || []).map(short)
-                       .join(" "), p.added_glh ?? "", p.route_glh ?? ""]));
-  }),
-  frontier: () => fill("frontier", async () => {
-    const points = await post("/api/frontier", body(state, {objective: undefined,
-                                                             gaps: undefined}));
-    return chart(points);
-  }),
+  compare: () => fill("compare", () =>
+    besideIt("/api/compare", body(state, {qualification: undefined}), (list) =>
+      table(["qualification", "status", "credits", "new GLH", "new TQT", "units"],
+        list.map((p) => [p.name, p.status, p.credits ?? "", p.new_glh ?? "", p.new_tqt ?? "",
+                         p.units.map(short).join(" ")])), "comparison")),
+  progress: () => fill("progress", () =>
+    besideIt("/api/progress", body(state, {qualification: undefined, gaps: undefined,
+                                           from: $("from").value, to: state.q}), (list) =>
+      table(["route", "stage", "qualification", "units added", "added GLH", "route GLH"],
+        list.map((p) => [p.route, p.stage, p.qualification, (p.new_units || []).map(short)
+                         .join(" "), p.added_glh ?? "", p.route_glh ?? ""])), "progression")),
+  frontier: () => fill("frontier", () =>
+    besideIt("/api/frontier", body(state, {objective: undefined, gaps: undefined}), chart,
+             "frontier")),
 };
+
+// -- take it away --------------------------------------------------------------------------------
+
+async function save(path, question, fmt, filename) {
+  const init = question instanceof FormData ? {method: "POST", body: question}
+    : {method: "POST", headers: {"content-type": "application/json"},
+       body: JSON.stringify(question)};
+  const res = await fetch(`${path}?format=${fmt}`, init);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const url = URL.createObjectURL(await res.blob());
+  const link = el("a", {href: url, download: filename, hidden: true});
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+function takeAway(path, question, name) {
+  const out = el("p", {class: "downloads"}, "Take it away: ");
+  for (const fmt of ["json", "csv"]) {
+    const button = el("button", {type: "button"}, `${name} (${fmt.toUpperCase()})`);
+    button.addEventListener("click", () => save(path, question, fmt, `${state.q}-${name}.${fmt}`)
+      .catch((e) => out.append(el("span", {class: "bad"}, ` ${e.message}`))));
+    out.append(button, " ");
+  }
+  return out;
+}
 
 function chart(points) {
   if (!points.length) return el("p", {}, "No frontier: no pathway under these conditions.");
@@ -352,6 +401,7 @@ async function cohort(ev) {
     return;
   }
   $("cohort").replaceChildren(
+    takeAway("/api/cohort", form, "programme"),
     el("p", {}, `${data.learner_count} learners, ${data.status}: delivery GLH ` +
                 `${data.delivery_glh ?? "-"}, learners' new GLH ${data.learners_new_glh ?? "-"}.`),
     el("h3", {}, "Deliveries"),
