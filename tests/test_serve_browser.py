@@ -171,7 +171,7 @@ def test_a_phone_does_not_scroll_sideways(browser, server, tmp_path):
     pg.wait_for_selector("#frontier svg")
     for box in ("alternatives", "compare", "progress"):  # beside it: each drew its table
         pg.wait_for_selector(f"#{box} table")
-    assert "the best" in pg.locator("#alternatives").inner_text()
+    assert pg.locator("#alternatives tbody tr td").last.count() == 1
     assert pg.locator("#compare tbody tr").count() == 4
     assert "top-up" in pg.locator("#progress").inner_text()  # with achieved units: a top-up
     width = pg.evaluate("document.documentElement.scrollWidth")
@@ -234,4 +234,96 @@ def test_the_api_docs_load_from_the_app_alone(browser, server):
     pg.goto(server + "/docs")
     pg.get_by_text("/api/plan", exact=True).first.wait_for()
     assert outside == [] and blocked == []
+    context.close()
+
+
+def open_beside(pg, box: str) -> None:
+    pg.locator(f"#{box}-box summary").click()
+    pg.wait_for_selector(f"#{box} .downloads")
+    settled(pg)
+
+
+@pytest.mark.parametrize("box", ["alternatives", "frontier", "progress"])
+def test_beside_it_with_no_pathway_shows_the_reasons(page, box):
+    page.goto(page.base + "/?q=diploma&glh_max=5")
+    settled(page)
+    open_beside(page, box)
+    text = page.locator(f"#{box}").inner_text()
+    assert "No pathway (infeasible)" in text
+    assert "glh_max 5 is below the shortest Diploma" in text
+    assert "undefined" not in text and "NaN" not in page.locator(f"#{box}").inner_html()
+
+
+def test_the_best_alternative_says_it_is_the_best(page):
+    page.goto(page.base + "/?q=award")
+    settled(page)
+    open_beside(page, "alternatives")
+    rows = page.locator("#alternatives tbody tr")
+    assert rows.nth(0).locator("td").last.inner_text() == "the best"
+    second = rows.nth(1).locator("td").last.inner_text()
+    assert second.startswith("in ") and "out " in second and "(new GLH +" in second
+
+
+@pytest.mark.parametrize(("box", "name", "start"), [
+    ("alternatives", "alternatives (CSV)", "#,new GLH"),
+    ("compare", "comparison (CSV)", ",award,certificate"),
+    ("progress", "progression (JSON)", "["),
+    ("frontier", "frontier (CSV)", "new units,new GLH"),
+])
+def test_what_is_beside_it_downloads_as_json_and_csv(page, box, name, start):
+    page.goto(page.base + "/?q=diploma&achieved=404")
+    settled(page)
+    open_beside(page, box)
+    with page.expect_download() as got:
+        page.get_by_role("button", name=name).click()
+    download = got.value
+    assert download.suggested_filename == "diploma-" + name.split(" ")[0] + "." + \
+        name.split("(")[1].rstrip(")").lower()
+    assert Path(download.path()).read_text(encoding="utf-8").startswith(start)
+
+
+def test_the_cohort_programme_downloads_as_json_and_csv(page, tmp_path):
+    import json
+
+    csv = tmp_path / "learners.csv"
+    csv.write_text("id,achieved\nann,404\ncat,\n", encoding="utf-8")
+    page.goto(page.base + "/?q=award")
+    settled(page)
+    page.set_input_files("#learners", str(csv))
+    page.get_by_role("button", name="Plan the programme").click()
+    page.wait_for_selector("#cohort h3")
+    with page.expect_download() as got:
+        page.get_by_role("button", name="programme (JSON)").click()
+    data = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))
+    assert data["learner_count"] == 2 and [x["id"] for x in data["learners"]] == ["ann", "cat"]
+    with page.expect_download() as got:
+        page.get_by_role("button", name="programme (CSV)").click()
+    assert "ann" in Path(got.value.path()).read_text(encoding="utf-8")
+
+
+def test_the_answer_stays_in_view_beside_the_units_on_a_desktop(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.goto(server + "/?q=extended-diploma")
+    settled(pg)
+    last = pg.locator("#units tbody tr").last.locator("select")
+    last.scroll_into_view_if_needed()
+    assert pg.evaluate("window.scrollY") > 2000  # far down the unit table
+    before = pg.locator("#rules").inner_text()
+    last.select_option(label="want")
+    settled(pg)
+    box = pg.evaluate("""(() => { const r = document.querySelector('#rules').getBoundingClientRect();
+        const m = document.querySelector('#meters').getBoundingClientRect();
+        const t = document.querySelector('#units').getBoundingClientRect();
+        return {top: m.top, bottom: r.bottom, left: r.left, tableRight: t.right}; })()""")
+    assert 0 <= box["top"] and box["bottom"] <= 800  # the meters and the rules in view
+    assert box["left"] >= box["tableRight"]  # beside the table, not over it
+    assert pg.locator("#rules").inner_text() != before
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 1280
+    pg.screenshot(path=str(tmp_path / "desktop.png"))
+    pg.locator("#learners").scroll_into_view_if_needed()  # the bottom: the answer covers nothing
+    covered = pg.evaluate("""(() => { const a = document.querySelector('#answer').getBoundingClientRect();
+        const c = document.querySelector('#cohort-panel').getBoundingClientRect();
+        return a.left < c.right && c.left < a.right && a.top < c.bottom && c.top < a.bottom; })()""")
+    assert not covered
     context.close()
