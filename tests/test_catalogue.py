@@ -176,3 +176,13 @@ def test_a_fifth_qualification_is_data_only(tmp_catalogue, cat):
     c2 = load_catalogue(tmp_catalogue)
     r = plan(c2, "mini")
     assert r.status.value == "optimal" and 6 <= r.pathway.credits <= 8
+
+
+def test_a_rule_without_a_kind_says_so(tmp_catalogue, run):
+    """An empty ``[[rules]]`` table names file and rule, never "kind 'None'"."""
+    p = tmp_catalogue / "qualifications/award.toml"
+    p.write_text(p.read_text(encoding="utf-8") + "\n[[rules]]\n", encoding="utf-8")
+    code, out, err = run("plan", "award", "--catalogue", tmp_catalogue)
+    assert code == 2 and out == ""
+    assert "award.toml" in err and "rules[" in err and "has no kind" in err
+    assert "None" not in err

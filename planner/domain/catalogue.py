@@ -385,6 +385,9 @@ def _parse_rule(name: str, i: int, raw: Any, groups: dict[str, int]) -> Rule:
     if not isinstance(raw, dict):
         raise RuleError("must be a table", file=name, field=where)
     kind = raw.get("kind")
+    if kind is None:
+        raise RuleError(f"has no kind (known: {', '.join(KINDS)})", file=name,
+                        field=f"{where}.kind")
     if kind not in KINDS:
         raise RuleError(f"unknown kind '{kind}' (known: {', '.join(KINDS)})", file=name,
                         field=f"{where}.kind")
