@@ -186,3 +186,17 @@ def test_a_rule_without_a_kind_says_so(tmp_catalogue, run):
     assert code == 2 and out == ""
     assert "award.toml" in err and "rules[" in err and "has no kind" in err
     assert "None" not in err
+
+
+@pytest.mark.parametrize("rel", ["areas.csv", "unit_areas.csv", TABLE,
+                                 "tables/ilm-l4-extended-diploma.csv",
+                                 "qualifications/award.toml"])
+def test_a_catalogue_file_not_utf8_says_so_as_every_file_does(tmp_catalogue, rel):
+    """CSV and TOML files of the catalogue give the wording batch and cohort give, the first
+    bad byte counted from 1 (a byte-order mark counts)."""
+    p = tmp_catalogue / rel
+    p.write_bytes(b"\xef\xbb\xbf" + b"\xff" + p.read_bytes())
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(tmp_catalogue)
+    assert str(exc.value).endswith(f"{rel}: not UTF-8 text (byte 4)")
+    assert "codec" not in str(exc.value)

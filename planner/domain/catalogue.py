@@ -14,6 +14,7 @@ file, the line and the field.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import tomllib
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from planner.domain.errors import CatalogueError, InputError, RuleError
+from planner.domain.errors import CatalogueError, InputError, NotUtf8, RuleError, utf8_text
 from planner.domain.kinds import KINDS, RuleInput
 from planner.domain.rules import AllowedUnits, Qualification, Rule, short
 
@@ -198,10 +199,14 @@ def _rel(root: Path, path: Path) -> str:
 def _read_csv(root: Path, path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     name = _rel(root, path)
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        text = utf8_text(path.read_bytes())
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                         skipinitialspace=True)
     except FileNotFoundError:
         raise CatalogueError("file not found", file=name) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+    except NotUtf8 as exc:
+        raise CatalogueError(str(exc), file=name) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise CatalogueError(f"not a readable CSV file ({str(exc).splitlines()[0]})",
                              file=name) from None
     df.columns = [str(c).strip() for c in df.columns]
@@ -345,11 +350,11 @@ _QUAL_OPTIONAL = {"tqt": int, "glh": int, "duration_years": int}
 def _load_qualification(root: Path, path: Path, tables: dict[str, pd.DataFrame]) -> Qualification:
     name = _rel(root, path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(utf8_text(path.read_bytes()))
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"not valid TOML ({exc})", file=name) from None
-    except UnicodeDecodeError as exc:
-        raise RuleError(f"not UTF-8 text (byte {exc.start + 1})", file=name) from None
+    except NotUtf8 as exc:
+        raise RuleError(str(exc), file=name) from None
     except OSError as exc:
         raise RuleError(f"cannot read ({exc.strerror or exc})", file=name) from None
     for key, typ in {**_QUAL_KEYS, **_QUAL_OPTIONAL}.items():

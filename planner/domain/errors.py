@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from planner.domain.naming import Names, own_words
@@ -9,6 +10,24 @@ from planner.domain.naming import Names, own_words
 
 class PlannerError(Exception):
     """Base class of every error the library raises on purpose."""
+
+
+class NotUtf8(PlannerError, ValueError):
+    """Bytes that are not UTF-8 text; the message names the first bad byte, counting from 1."""
+
+    def __init__(self, byte: int) -> None:
+        self.byte = byte
+        super().__init__(f"not UTF-8 text (byte {byte})")
+
+
+def utf8_text(data: bytes) -> str:
+    """The UTF-8 text of ``data``, a byte-order mark dropped: the one reading of every file the
+    planner reads (catalogue CSV and TOML, batch and cohort CSV). Raises ``NotUtf8``."""
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8(bom + exc.start + 1) from None
 
 
 class CatalogueError(PlannerError):

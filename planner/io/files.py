@@ -10,7 +10,6 @@ temporary file whose name cannot collide with the user's and which is always rem
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -22,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from planner.domain.errors import InputError, short
+from planner.domain.errors import InputError, NotUtf8, short, utf8_text
 from planner.results.cohort import RowError
 
 MAX_BYTES = 64 * 1024 * 1024  # a CSV of requests or learners larger than this is refused
@@ -54,12 +53,10 @@ def decode(data: bytes, name: str, field: str, *, max_line: int | None = None) -
     """UTF-8 text (a byte-order mark dropped). Raises ``InputError`` naming ``field`` when it is
     not UTF-8 or has a line longer than ``max_line`` (``MAX_LINE``) characters."""
     max_line = MAX_LINE if max_line is None else max_line
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {bom + exc.start + 1})",
-                         field=field) from None
+        text = utf8_text(data)
+    except NotUtf8 as exc:
+        raise InputError(f"{name}: {exc}", field=field) from None
     for n, line in enumerate(text.splitlines(), start=1):
         if len(line) > max_line:
             raise InputError(f"{name}, line {n}: longer than the limit of {max_line} "
