@@ -558,3 +558,13 @@ def test_the_help_names_every_column(run):
     code, out, _ = run("batch", "--help")
     text = " ".join(out.split())
     assert code == 0 and all(col in text for col in batch.COLUMNS)
+
+
+def test_the_summary_counts_in_words_that_agree(run, tmp_path):
+    """'1 request', '(1 distinct question)': the summary's nouns follow their counts."""
+    write_requests(tmp_path / "one.csv", [{"id": "a", "qualification": "award"}])
+    _, _, err = run("batch", tmp_path / "one.csv", "--out", tmp_path / "p.csv")
+    assert "planner: 1 request -> " in err
+    write_requests(tmp_path / "same.csv", [{"id": i, "qualification": "award"} for i in "abc"])
+    _, _, err = run("batch", tmp_path / "same.csv", "--out", tmp_path / "q.csv")
+    assert "planned 3 (1 distinct question)" in err

@@ -22,6 +22,7 @@ from planner.cli.common import (
     one_line,
     say,
 )
+from planner.render.core import count_of
 
 
 class BatchFormat(str, enum.Enum):
@@ -92,16 +93,16 @@ def batch(
     for line in summary.bad_rows[:10]:
         typer.echo(one_line(f"planner: warning: {requests}, {line}"), err=True)
     if len(summary.bad_rows) > 10:
-        typer.echo(f"planner: warning: ... and {len(summary.bad_rows) - 10} more bad rows "
-                   f"(see the error column of {out})", err=True)
+        more = count_of(len(summary.bad_rows) - 10, "more bad row")
+        typer.echo(f"planner: warning: ... and {more} (see the error column of {out})", err=True)
     rate = summary.planned / summary.seconds if summary.seconds else 0.0
     kept = f", {summary.reused} kept from the earlier run" if summary.reused else ""
-    distinct = (f" ({summary.solved} distinct questions)"
+    distinct = (f" ({count_of(summary.solved, 'distinct question')})"
                 if summary.solved != summary.planned else "")
-    typer.echo(f"planner: {summary.total} requests -> {out}: {summary.found} with a pathway, "
-               f"{summary.no_pathway} without, {summary.errors} bad{kept}; planned "
+    typer.echo(f"planner: {count_of(summary.total, 'request')} -> {out}: {summary.found} with "
+               f"a pathway, {summary.no_pathway} without, {summary.errors} bad{kept}; planned "
                f"{summary.planned}{distinct} in {summary.seconds:.1f} s ({rate:.0f}/s, "
-               f"{summary.workers} {summary.engine} workers)", err=True)
+               f"{count_of(summary.workers, summary.engine + ' worker')})", err=True)
     raise typer.Exit(summary.exit_code)
 
 
