@@ -122,6 +122,7 @@ def test_csv_of_check_has_a_verdict_and_totals(run):
 @pytest.mark.parametrize("command", [("plan", "award"), ("plan", "diploma"),
                                      ("check", "diploma", "404", "425", "420", "421", "508"),
                                      ("rules", "award"), ("compare",), ("units", "diploma"),
+                                     ("units", "certificate", "--all"),
                                      ("alternatives", "diploma", "-k", "3"), ("quals",),
                                      ("frontier", "diploma", "--x-axis", "areas")])
 def test_tables_fit_the_width_and_wide_does_not(run, command):
@@ -183,7 +184,20 @@ def test_units_mark_superseded_units(run):
     assert by_ref["8605-530"]["superseded_from"] == "2020-07-01"
     assert by_ref["8605-550"]["superseded_by"] is None
     _, out, _ = run("units", "diploma")
-    assert re.search(r"^8605-339 .* by 359$", out, re.M)
+    assert re.search(r"^8605-339 .* no: 359$", out, re.M)
+
+
+def test_units_say_allowed_for_the_learners_registration(run):
+    """A superseded unit is not allowed for a learner registered today (from its cutoff), and
+    is, beside its new unit, for one registered earlier (--registered)."""
+    _, out, _ = run("units", "certificate", "--all")
+    assert re.search(r"^8605-530 .* no: 550$", out, re.M)
+    assert re.search(r"^8605-550 .* yes$", out, re.M)
+    _, out, _ = run("units", "certificate", "--all", "--registered", "2019-01-01")
+    assert re.search(r"^8605-530 .* yes or 550$", out, re.M)
+    assert "2019-01-01" in out
+    code, _, err = run("units", "certificate", "--registered", "2019-13-01")
+    assert code == 2 and "--registered" in err
     _, out, _ = run("units", "extended-diploma")
     assert "superseded" not in out  # its specification carries no supersession
 

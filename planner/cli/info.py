@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from planner.cli.common import CatalogueOpt, Commands, FormatOpt, QualArg, emit, load
+from planner.cli.common import (
+    CatalogueOpt,
+    Commands,
+    FormatOpt,
+    QualArg,
+    RegisteredOpt,
+    emit,
+    load,
+)
 from planner.render.core import Format
 
 commands = Commands()
@@ -36,20 +44,26 @@ def units(
                     "skill area (the project's own tagging, not the awarding body's).")] = None,
     all_units: Annotated[bool, typer.Option("--all", help="Also list units of the group table "
                          "that the rules do not allow.")] = False,
+    registered: RegisteredOpt = None,
     fmt: FormatOpt = Format.TABLE,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """List the units of one qualification, with level, group, credits and GLH.
 
+    The allowed column says whether a learner registered on --registered (default today) may
+    take each unit: a superseded unit is allowed only before its cutoff.
+
     Example: planner units certificate --group 2 --level 5 --search manag
     """
+    from planner.domain.conditions import parse_date
     from planner.results.views import unit_list
 
     cat = load(catalogue)
     q = cat.qualification(qualification, "qualification")
     area_id = cat.area(area, "area") if area else None
     emit(unit_list(cat, q, group=group, level=level, text=search, area=area_id,
-                   include_disallowed=all_units), fmt)
+                   include_disallowed=all_units,
+                   registered=parse_date(registered, "registered")), fmt)
 
 
 @commands("rules")

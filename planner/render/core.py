@@ -264,21 +264,41 @@ def _(r: UnitList) -> list[Table]:
             row.append(", ".join(u.areas))
         notes.append("skill areas are this project's own judgement from unit titles, "
                      "not the awarding body's")
-    if "allowed" in r.table and not r.table["allowed"].all():
+    old = r.superseded()
+    if not r.table["allowed"].all() or old.keys() & set(r.table["ref"]):
         headers.append("allowed")
         for row, u in zip(rows, r.table.itertuples(), strict=True):
-            row.append(bool(u.allowed))
-    old = r.superseded()
-    if old.keys() & set(r.table["ref"]):
-        headers.append("superseded")
-        for row, u in zip(rows, r.table.itertuples(), strict=True):
-            row.append(f"by {short(old[u.ref][0])}" if u.ref in old else "")
-        cutoffs = sorted({rule.cutoff.isoformat() for _, rule in old.values()})
-        notes.append(f"a superseded unit is for learners registered before {', '.join(cutoffs)} "
-                     "or who already achieved it; others take the unit that superseded it, "
-                     "never both (planner rules)")
+            row.append(_allowed(u.ref, bool(u.allowed), old, r.registered))
+        notes += _superseded_notes(old, r.table["ref"], r.registered)
     title = f"{r.qualification.name}: {count_of(len(rows), 'unit')}"
     return [Table(headers, rows, title=title, notes=notes)]
+
+
+def _allowed(ref: str, allowed: bool, old: dict, registered) -> str:
+    """'yes', 'no', 'no: 550' (superseded by 550 for this registration), 'yes or 550' (either,
+    never both: registered before the cutoff)."""
+    if not allowed:
+        return "no"
+    if ref not in old:
+        return "yes"
+    new, rule = old[ref]
+    return f"no: {short(new)}" if rule.applies_to(registered) else f"yes or {short(new)}"
+
+
+def _superseded_notes(old: dict, refs, registered) -> list[str]:
+    """What 'no: N' and 'yes or N' mean, for the ones the table shows."""
+    rules = {id(rule): rule for ref in refs if ref in old for rule in [old[ref][1]]}.values()
+    on = f"a learner registered on {registered.isoformat()} (--registered)"
+    notes = []
+    for rule in rules:
+        since = rule.cutoff.isoformat()
+        if rule.applies_to(registered):
+            notes.append(f"'no: N': the unit is superseded by unit N for {on}, from {since}, "
+                         "unless already achieved (planner rules)")
+        else:
+            notes.append(f"'yes or N': {on}, before {since}, may take the old unit or the new "
+                         "unit N, never both (planner rules)")
+    return notes
 
 
 @tables.register

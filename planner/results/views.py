@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -41,6 +42,7 @@ class UnitList:
     qualification: Qualification
     table: pd.DataFrame  # ref,title,level,credits,glh,group,allowed,areas
     has_areas: bool
+    registered: dt.date = field(default_factory=dt.date.today)  # the learner's registration
 
     def superseded(self) -> dict[str, tuple[str, Superseded]]:
         """Old unit -> (its new unit, the rule), for the qualification's superseded pairs."""
@@ -65,8 +67,9 @@ class UnitList:
 
 def unit_list(catalogue: Catalogue, qual: Qualification, *, group: int | None = None,
               level: int | None = None, text: str | None = None, area: str | None = None,
-              include_disallowed: bool = False) -> UnitList:
-    """The units of a qualification, filtered. By default only the units its rules allow."""
+              include_disallowed: bool = False, registered: dt.date | None = None) -> UnitList:
+    """The units of a qualification, filtered. By default only the units its rules allow;
+    ``registered`` (default today) decides whether a superseded unit may still be taken."""
     t = catalogue.unit_table(qual)
     if not include_disallowed:
         t = t[t["allowed"]]
@@ -79,7 +82,8 @@ def unit_list(catalogue: Catalogue, qual: Qualification, *, group: int | None = 
               | t["ref"].str.contains(text, regex=False)]
     if area:
         t = t[t["areas"].map(lambda a: area in a)]
-    return UnitList(qual, t.reset_index(drop=True), not catalogue.unit_areas.empty)
+    return UnitList(qual, t.reset_index(drop=True), not catalogue.unit_areas.empty,
+                    registered or dt.date.today())
 
 
 @dataclass(frozen=True)
