@@ -58,6 +58,7 @@ def test_infeasible_plan_exits_1_with_status(run):
     (["plan", "diploma", "--include", "404", "--exclude", "404"], "both included and excluded"),
     (["plan", "diploma", "--format", "xml"], "--format"),
     (["units", "diploma", "--area", "nonsense"], "skill area"),
+    (["units", "award", "--group", "3"], "--group: award has no group 3 (its groups: 1, 2)"),
     (["plan"], "Missing argument 'QUALIFICATION'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(run, args, needle):

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from planner.domain.catalogue import Catalogue
+from planner.domain.errors import InputError
 from planner.domain.rules import AllowedUnits, Qualification, Superseded
 
 
@@ -70,6 +71,10 @@ def unit_list(catalogue: Catalogue, qual: Qualification, *, group: int | None = 
               include_disallowed: bool = False, registered: dt.date | None = None) -> UnitList:
     """The units of a qualification, filtered. By default only the units its rules allow;
     ``registered`` (default today) decides whether a superseded unit may still be taken."""
+    if group is not None and group not in qual.group_numbers():
+        groups = ", ".join(str(g) for g in qual.group_numbers())
+        raise InputError(f"{qual.slug} has no group {group} (its groups: {groups})",
+                         field="group")
     t = catalogue.unit_table(qual)
     if not include_disallowed:
         t = t[t["allowed"]]
