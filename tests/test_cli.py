@@ -157,3 +157,17 @@ def test_serve_on_a_port_in_use_is_one_line_and_exit_2(run):
         code, out, err = run("serve", "--port", str(port))
     assert code == 2 and out == ""
     assert err == f"planner: error: --port: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_progress_help_gives_the_staged_routes_order_as_the_advisers_guide_does(run):
+    """Total hours first, then the hours by each earlier stage: the reason --gaps is not offered
+    says what docs/advisers.md says."""
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "advisers.md").read_text()
+    assert "the least total hours, then the\nleast hours by the end of each earlier stage" in guide
+    _, out, _ = run("progress", "--help", env={"COLUMNS": "200"})
+    text = " ".join(out.split())
+    assert "minimises the total hours first, then the hours by the end of each earlier stage" \
+        in text
+    assert "every stage in turn" not in text

@@ -93,9 +93,9 @@ def compare(
 
 
 @commands("progress")
-@condition_options({"gaps": "the staged route minimises the hours of every stage in turn, and "
-                    "skills-gap weights would change what that means; ask plan --gaps of the "
-                    "larger qualification"})
+@condition_options({"gaps": "the staged route minimises the total hours first, then the hours "
+                    "by the end of each earlier stage, and skills-gap weights would change what "
+                    "that means; ask plan --gaps of the larger qualification"})
 def progress(
     source: Annotated[str, typer.Option("--from", metavar="QUALIFICATION", show_default=False,
                       help="The smaller qualification (held, or the first stage).")],
