@@ -266,3 +266,19 @@ def test_a_cohort_learner_kept_out_of_an_achieved_unit_is_told_why(run, tmp_path
     # the learner's own condition, named as the learners file's column
     assert "ann: achieved 8605-404 is not counted: exclude 404 leaves it out" in \
         json.loads(out)["notes"]
+
+
+def test_no_empty_cell_where_the_check_has_something_to_say(run):
+    """Every unit the way forward adds says why; every unit of the set has a status."""
+    _, out, _ = run("check", "award", "400,409")
+    add = re.search(r"^add\s+8605-404\s.*$", out, re.M).group(0)
+    assert add.rstrip().endswith("credits 4, at least 5; units 1, at least 2"), add
+    assert re.search(r"^8605-409 .* 6  planned  ", out, re.M), out
+    _, out, _ = run("check", "award", "400,409", "--achieved", "400")
+    assert re.search(r"^8605-400 .* 15  achieved  ", out, re.M), out
+
+
+def test_absent_text_is_null_in_json(run):
+    _, data = _json(run, ("rules", "certificate"))
+    notes = [r["note"] for r in data["rules"]]
+    assert None in notes and "" not in notes

@@ -113,7 +113,20 @@ def complete(catalogue: Catalogue, qual: Qualification, refs, *, achieved=(),
                                    rejected),
                     catalogue.facts[r].glh, catalogue.facts[r].tqt, r in set(achieved))
         for r in refs if r not in chosen)
-    return Completion(objective, status, pathway, add, keep, drop)
+    why = tuple(add_reason(catalogue, qual, r, pathway.refs, achieved, registered) for r in add)
+    return Completion(objective, status, pathway, add, keep, drop, why)
+
+
+def add_reason(catalogue: Catalogue, qual: Qualification, ref: str, pathway, achieved,
+               registered: dt.date) -> str:
+    """Why the way forward adds ``ref``: the rules the pathway would break without it (checked
+    by the validator)."""
+    rest = tuple(r for r in pathway if r != ref)
+    broken = [c.text for c in check_rules(catalogue, qual, rest, achieved, registered)
+              if not c.ok]
+    if not broken:  # pragma: no cover - an optimal completion adds no unit it can do without
+        return "completes the pathway"
+    return f"needed: without it, {'; '.join(broken)}"
 
 
 def drop_reason(catalogue: Catalogue, qual: Qualification, ref: str, kept, achieved,

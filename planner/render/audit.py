@@ -21,7 +21,7 @@ def _(r: CheckResult) -> list[Table]:
     refused = {x.unit: x for x in r.rejected}
     facts = {u.ref: u for u in r.details}
     units = [[ref, facts[ref].title, facts[ref].group, facts[ref].credits, facts[ref].glh,
-              "achieved" if ref in r.achieved else "",
+              "achieved" if ref in r.achieved else "planned",
               refused[ref].reason if ref in refused else "accepted"] for ref in r.units]
     details = [facts[ref] for ref in r.units]
     new_glh = sum(u.glh for u in details if u.ref not in r.achieved)
@@ -37,8 +37,8 @@ def _(r: CheckResult) -> list[Table]:
         out.append(Table(["status"], [[c.status.value]], title="way forward: none found"))
         return out
     by_ref = {u.ref: u for u in c.pathway.units}
-    rows = [["add", ref, by_ref[ref].title, by_ref[ref].credits, by_ref[ref].glh, ""]
-            for ref in c.add]
+    rows = [["add", ref, by_ref[ref].title, by_ref[ref].credits, by_ref[ref].glh, why]
+            for ref, why in zip(c.add, c.add_reasons, strict=True)]
     rows += [["drop", d.unit, facts[d.unit].title, facts[d.unit].credits, d.glh, d.reason]
              for d in c.drop]
     footer = ["total", f"{count_of(len(c.pathway.units), 'unit')} in the pathway", "",

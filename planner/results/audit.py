@@ -59,6 +59,7 @@ class Completion:
     add: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     drop: tuple[DroppedUnit, ...] = ()
+    add_reasons: tuple[str, ...] = ()  # why each unit of ``add`` is added, in its order
 
     @property
     def found(self) -> bool:

@@ -101,7 +101,7 @@ class RulesView:
         for rule in q.rules:
             units = list(rule.refs) if isinstance(rule, AllowedUnits) else None
             out.append({"kind": rule.kind, "rule": rule.describe(), "source": rule.source,
-                        "note": rule.note, **({"units": units} if units else {})})
+                        "note": rule.note or None, **({"units": units} if units else {})})
         return out
 
     def to_dict(self) -> dict[str, Any]:
