@@ -119,17 +119,17 @@ def test_bad_rows_become_error_rows_with_their_line(cat, tmp_path):
                                       "quoted\nid", "ok2"]
     errors = [(r["id"], r["error"]) for r in out if r["status"] == "error"]
     assert errors == [
-        ("bad-qual", "line 3, field 'qualification': unknown qualification 'awrd' (known: "
+        ("bad-qual", "line 3, column 'qualification': unknown qualification 'awrd' (known: "
                      "award, certificate, diploma, extended-diploma)"),
-        ("bad-unit", "line 4, field 'achieved': unknown unit '999'"),
-        ("bad-obj", "line 5, field 'objective': unknown objective 'hours' (glh or tqt)"),
-        ("bad-int", "line 6, field 'glh_max': 'ten' is not a whole number from 0 to 1000000"),
-        ("bad-date", "line 7, field 'registered': '2024-13-01' is not a date YYYY-MM-DD"),
-        ("ok1", "line 8, field 'id': duplicate id 'ok1'"),
-        ("", "line 9, field 'id': missing id"),
+        ("bad-unit", "line 4, column 'achieved': unknown unit '999'"),
+        ("bad-obj", "line 5, column 'objective': unknown objective 'hours' (glh or tqt)"),
+        ("bad-int", "line 6, column 'glh_max': 'ten' is not a whole number from 0 to 1000000"),
+        ("bad-date", "line 7, column 'registered': '2024-13-01' is not a date YYYY-MM-DD"),
+        ("ok1", "line 8, column 'id': duplicate id 'ok1'"),
+        ("", "line 9, column 'id': missing id"),
         ("extra", "line 10: 9 cells but the header names 8 columns"),
-        ("both", "line 11, field 'exclude': unit 8605-404 is both included and excluded"),
-        ("no-qual", "line 12, field 'qualification': missing qualification"),
+        ("both", "line 11, column 'exclude': unit 8605-404 is both included and excluded"),
+        ("no-qual", "line 12, column 'qualification': missing qualification"),
     ]
     for r in out:
         if r["status"] == "error":
@@ -200,7 +200,7 @@ def test_cli_exit_codes_and_summary(run, tmp_path):
     (tmp_path / "bad.csv").write_text(BAD)
     code, _, err = run("batch", tmp_path / "bad.csv", "--out", tmp_path / "p.jsonl")
     assert code == 2
-    assert "line 4, field 'achieved': unknown unit '999'" in err
+    assert "line 4, column 'achieved': unknown unit '999'" in err
     assert len((tmp_path / "p.jsonl").read_text().splitlines()) == 13  # still complete
 
 
@@ -416,8 +416,8 @@ def test_an_interrupted_run_resumes_to_the_same_file(cat, tmp_path):
 def test_an_id_is_taken_even_by_a_bad_row(cat, tmp_path):
     (tmp_path / "r.csv").write_text("id,qualification,achieved\na,award,999\na,award,404\n")
     items = read_requests(tmp_path / "r.csv", cat)
-    assert [i.at_line() for i in items] == ["line 2, field 'achieved': unknown unit '999'",
-                                       "line 3, field 'id': duplicate id 'a'"]
+    assert [i.at_line() for i in items] == ["line 2, column 'achieved': unknown unit '999'",
+                                       "line 3, column 'id': duplicate id 'a'"]
 
 
 def test_a_failing_dask_task_is_one_line_and_keeps_the_rows(run, tmp_path, monkeypatch):
@@ -469,7 +469,7 @@ def test_out_of_range_numbers_are_bad_rows_not_a_stopped_run(cat, tmp_path):
     run_batch(tmp_path / "r.csv", tmp_path / "out.csv", workers=1)
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [r["status"] for r in rows] == ["optimal", "error", "error", "error", "optimal"]
-    assert all("field 'glh_max'" in r["error"] for r in rows[1:4])
+    assert all("column 'glh_max'" in r["error"] for r in rows[1:4])
 
 
 def test_a_resume_that_fails_before_planning_keeps_the_earlier_file(cat, tmp_path, monkeypatch):

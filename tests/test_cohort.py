@@ -370,7 +370,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(cat, tmp_path):
     assert [(e.line, e.field) for e in errors] == [
         (3, "achieved"), (4, "id"), (5, "id"), (6, "registered"), (8, "exclude")]
     assert "999" in errors[0].message and "duplicate" in errors[2].message
-    with pytest.raises(InputError, match=r"line 3, field 'achieved'"):
+    with pytest.raises(InputError, match=r"line 3, column 'achieved'"):
         read_learners(path, cat, strict=True)
 
 
@@ -387,7 +387,7 @@ def test_rows_are_named_by_the_line_they_start_on(cat, tmp_path):
     assert [(e.line, e.field) for e in errors] == [(4, "achieved"), (5, None), (6, None)]
     assert "not a valid CSV row" in errors[1].message
     assert errors[2].message == "3 cells but the header names 2 columns"
-    with pytest.raises(InputError, match=r"line 4, field 'achieved'"):
+    with pytest.raises(InputError, match=r"line 4, column 'achieved'"):
         read_learners(path, cat, strict=True)
 
 
@@ -431,7 +431,7 @@ def test_cli_cohort_delivers_good_rows_and_exits_2(run, tmp_path):
     data = json.loads(out)
     assert [x["id"] for x in data["learners"]] == ["ann", "dan"]
     assert data["status"] == "optimal" and len(data["errors"]) == 5
-    assert "line 3, field 'achieved'" in err and "Traceback" not in err
+    assert "line 3, column 'achieved'" in err and "Traceback" not in err
     code, out, err = run("cohort", "award", path, "--strict")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "line 3" in err
@@ -517,3 +517,18 @@ def test_a_learner_whose_own_conditions_clash_with_the_cohorts_is_a_bad_row(cat,
     assert [x["id"] for x in json.loads(out)["learners"]] == ["bob"]
     code, _, err = run("cohort", "award", csv, "--exclude", "420", "--strict")
     assert code == 2 and "line 2" in err
+
+
+def test_skipped_rows_name_the_column_and_the_learner_as_batch_does(run, tmp_path):
+    """The warning and the report's "Rows left out" say "column 'achieved'" and the learner's
+    id, in the one wording batch gives its bad rows."""
+    path = tmp_path / "learners.csv"
+    path.write_text("id,achieved\nann,404\nbob,999\n")
+    _, _, err = run("cohort", "award", path)
+    assert "line 3, column 'achieved': unknown unit '999' (id 'bob')" in err
+    assert "field '" not in err
+    from planner.results.report import Report
+
+    _, out, _ = run("cohort", "award", path, "--format", "json")
+    left = Report(plan={}, rules=[], areas=[], cohort=json.loads(out)).left_out()
+    assert left == ["line 3, column 'achieved': unknown unit '999' (id 'bob')"]

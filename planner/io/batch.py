@@ -47,7 +47,7 @@ from planner.domain.objective import Objective
 from planner.domain.spreadsheet import neutralise, restore
 from planner.io.files import csv_records, output_path, read_csv, replacing
 from planner.io.rows import BadCell, condition_cells, message, row_id
-from planner.results.cohort import RowError
+from planner.results.cohort import RowError, with_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.domain.catalogue import Catalogue
@@ -501,7 +501,7 @@ class BatchSummary:
         self.total += 1
         if row["status"] == "error":
             self.errors += 1
-            self.bad_rows.append(f"{row['error']} (id '{row['id']}')")
+            self.bad_rows.append(with_id(row["error"], row["id"]))
         elif row["status"] in ("optimal", "feasible"):
             self.found += 1
         else:

@@ -63,16 +63,29 @@ class RowError:
         return self.cells.get("id", "")
 
     def at_line(self) -> str:
-        """Where and what, without the file: ``line 3, field 'achieved': ...``."""
-        where = f"line {self.line}" + (f", field '{self.field}'" if self.field else "")
-        return brief(f"{where}: {self.message}")
+        """Where and what, without the file: ``line 3, column 'achieved': ...``."""
+        return row_error_text(self.line, self.field, self.message)
 
     def __str__(self) -> str:
-        return brief(f"{short(self.file)}, {self.at_line()}")
+        """``learners.csv, line 3, column 'achieved': ... (id 'd')``."""
+        where = row_error_text(self.line, self.field, self.message, self.id)
+        return brief(f"{short(self.file)}, {where}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "field": self.field,
+        return {"file": self.file, "line": self.line, "field": self.field, "id": self.id or None,
                 "message": brief(self.message)}
+
+
+def row_error_text(line: int, column: str | None, message: str, id: str | None = None) -> str:
+    """The one wording of a bad row of a batch or cohort CSV: ``line 3, column 'achieved':
+    unknown unit '999' (id 'd')``; the column and the id when there are."""
+    where = f"line {line}" + (f", column '{column}'" if column else "")
+    return brief(with_id(f"{where}: {message}", id))
+
+
+def with_id(text: str, id: str | None) -> str:
+    """A bad row's message with the row's id, when it has one: ``... (id 'd')``."""
+    return text + (f" (id '{short(id)}')" if id else "")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.results.cohort import row_error_text
+
 
 @dataclass(frozen=True)
 class Report:
@@ -78,8 +80,8 @@ class Report:
 
     def left_out(self) -> list[str]:
         """The cohort's rows left out, and why."""
-        return [f"line {e['line']}" + (f", field '{e['field']}'" if e.get("field") else "") +
-                f": {e['message']}" for e in (self.cohort or {}).get("errors", [])]
+        return [row_error_text(e["line"], e.get("field"), e["message"], e.get("id"))
+                for e in (self.cohort or {}).get("errors", [])]
 
     def frontier_message(self) -> str | None:
         """A frontier of one point is no trade-off: one pathway is best on both."""
