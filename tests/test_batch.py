@@ -508,7 +508,7 @@ def test_resume_plans_again_a_row_whose_qualification_changed(cat, tmp_path):
 def test_a_line_break_in_a_cell_keeps_each_warning_on_one_line(run, tmp_path):
     (tmp_path / "r.csv").write_text('id,qualification\n"b\n2",nosuch\nz,"award\nx"\n')
     code, _, err = run("batch", tmp_path / "r.csv", "--out", tmp_path / "out.csv")
-    warnings = [x for x in err.splitlines() if x.startswith("planner: warning:")]
+    warnings = [x for x in err.splitlines() if x.startswith("planner: error:")]
     assert code == 2 and len(warnings) == 2 and len(err.strip().splitlines()) == 3
     assert "(id 'b\\n2')" in warnings[0]
 
@@ -568,3 +568,16 @@ def test_the_summary_counts_in_words_that_agree(run, tmp_path):
     write_requests(tmp_path / "same.csv", [{"id": i, "qualification": "award"} for i in "abc"])
     _, _, err = run("batch", tmp_path / "same.csv", "--out", tmp_path / "q.csv")
     assert "planned 3 (1 distinct question)" in err
+
+
+def test_a_bad_rows_stderr_line_says_error_as_its_row_does(run, tmp_path):
+    """A registration to come is the row's error (status error, counted bad, exit 2): stderr
+    says so, not "warning"."""
+    write_requests(tmp_path / "r.csv", [{"id": "a", "qualification": "award",
+                                         "registered": "2035-01-01"}])
+    code, _, err = run("batch", tmp_path / "r.csv", "--out", tmp_path / "p.csv")
+    assert code == 2
+    assert read_csv_rows(tmp_path / "p.csv")[0]["status"] == "error"
+    line = next(x for x in err.splitlines() if "2035-01-01" in x)
+    assert line.startswith("planner: error: ") and "warning" not in err
+    assert "column 'registered'" in line and "(id 'a')" in line

@@ -91,10 +91,10 @@ def batch(
             "--resume to plan the rest")
         raise typer.Exit(interrupted_code(exc)) from None
     for line in summary.bad_rows[:10]:
-        typer.echo(one_line(f"planner: warning: {requests}, {line}"), err=True)
+        typer.echo(one_line(f"planner: error: {requests}, {line}"), err=True)
     if len(summary.bad_rows) > 10:
         more = count_of(len(summary.bad_rows) - 10, "more bad row")
-        typer.echo(f"planner: warning: ... and {more} (see the error column of {out})", err=True)
+        typer.echo(f"planner: error: ... and {more} (see the error column of {out})", err=True)
     rate = summary.planned / summary.seconds if summary.seconds else 0.0
     kept = f", {summary.reused} kept from the earlier run" if summary.reused else ""
     distinct = (f" ({count_of(summary.solved, 'distinct question')})"
