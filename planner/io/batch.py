@@ -182,7 +182,9 @@ def _init_worker(catalogue: Catalogue, time_limit: float, parent: int) -> None:
                          ("SIGTERM", signal.SIG_DFL)):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), action)
-    signal.set_wakeup_fd(-1)  # the parent's stop-search pipe (planner.solver.interrupt)
+    from planner.solver.interrupt import forget
+
+    forget()  # the parent's stop-search pipe is not this worker's to write to
     _WORKER["catalogue"] = catalogue
     _WORKER["config"] = SolverConfig(time_limit=time_limit)
 

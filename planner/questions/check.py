@@ -14,7 +14,7 @@ from planner.domain.catalogue import Catalogue
 from planner.domain.conditions import Objective, SolverConfig
 from planner.domain.errors import InputError
 from planner.domain.naming import Names, own_words
-from planner.domain.rules import Qualification, short
+from planner.domain.rules import Qualification
 from planner.domain.validate import check_rules, unit_problems
 from planner.results.audit import CheckResult, RejectedUnit
 from planner.results.plan import Pathway
@@ -78,6 +78,3 @@ def _instead(qual: Qualification, ref: str, why: str) -> str | None:
     hit = qual.superseded_by(ref)
     return hit[1] if hit and "superseded" in why else None
 
-
-def describe_units(refs) -> str:
-    return ", ".join(short(r) for r in refs) or "none"

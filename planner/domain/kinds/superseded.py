@@ -22,9 +22,6 @@ class Superseded(Rule):
         return (f"registered from {self.cutoff.isoformat()}: {pairs} (unless the old unit is "
                 "already achieved); never both units of a pair")
 
-    def old_units(self) -> tuple[str, ...]:
-        return tuple(old for old, _ in self.pairs)
-
     def replacement(self, old: str) -> str | None:
         return next((new for o, new in self.pairs if o == old), None)
 
