@@ -160,3 +160,23 @@ def test_the_summary_group_is_the_capped_group_of_the_data(cat):
     assert p.summary_label == "group 1 credits"
     assert p.summary_credits == p.group_credits(1) == p.to_dict()["group2_credits"]
     assert p.group_credits(1) != p.group_credits(2)
+
+
+def test_no_branch_on_a_rule_kind_outside_the_kinds_registry():
+    """What other layers need of a rule is a method of its kind (``credit_bounds``,
+    ``listed_units``, ``supersession``), not an isinstance or a kind-name test. The catalogue
+    reader's check that a qualification has an 'allowed' rule is the one exception: it is the
+    reading of the kinds' own files."""
+    import re
+    from pathlib import Path
+
+    from planner.domain.kinds import KINDS
+
+    root = Path(__file__).resolve().parent.parent / "planner"
+    classes = "|".join(k.rule.__name__ for k in KINDS.values())
+    branch = re.compile(rf"isinstance\([^)]*\b({classes})\b|\b(rule|r)\.kind\s*[!=]=")
+    found = [f"{p.relative_to(root)}:{n}" for p in sorted(root.rglob("*.py"))
+             if "kinds" not in p.parts and p.name != "catalogue.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if branch.search(line)]
+    assert found == []

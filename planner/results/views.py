@@ -10,7 +10,7 @@ import pandas as pd
 
 from planner.domain.catalogue import Catalogue
 from planner.domain.errors import InputError
-from planner.domain.rules import AllowedUnits, Qualification, Superseded
+from planner.domain.rules import Qualification, Superseded
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,11 @@ class QualificationList:
         out = []
         for q in self.qualifications:
             allowed = q.allowed
-            credits = next((r for r in q.rules if r.kind == "credits"), None)
+            lo, hi = next((b for r in q.rules if (b := r.credit_bounds())), (None, None))
             out.append({
                 "qualification": q.slug, "name": q.name, "accreditation": q.accreditation,
                 "level": q.level,
-                "min_credits": getattr(credits, "min", None),
-                "max_credits": getattr(credits, "max", None),
+                "min_credits": lo, "max_credits": hi,
                 "tqt": q.tqt, "glh": q.glh, "units": len(allowed),
                 "group_units": {str(g): sum(1 for v in allowed.values() if v == g)
                                 for g in q.group_numbers()},
@@ -99,7 +98,7 @@ class RulesView:
         q = self.qualification
         out = []
         for rule in q.rules:
-            units = list(rule.refs) if isinstance(rule, AllowedUnits) else None
+            units = list(rule.listed_units())
             out.append({"kind": rule.kind, "rule": rule.describe(), "source": rule.source,
                         "note": rule.note or None, **({"units": units} if units else {})})
         return out

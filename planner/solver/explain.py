@@ -273,15 +273,14 @@ class Words:
             return ""
         hints = []
         for rule_switch in c.rules:
-            rule = rule_switch.rule
-            if isinstance(rule, Superseded):
-                for s in c.conditions:
-                    new = rule.replacement(s.value or "") if s.field == "include" else None
-                    if new:
-                        hints.append(f"take {short(new)} instead of {short(s.value or '')}, or "
-                                     f"give {self.names('registered')} before "
-                                     f"{rule.cutoff.isoformat()} if the learner was registered "
-                                     "then")
+            for s in c.conditions:
+                hit = rule_switch.rule.supersession(s.value or "") if s.field == "include" \
+                    else None
+                if hit:
+                    new, cutoff = hit
+                    hints.append(f"take {short(new)} instead of {short(s.value or '')}, or "
+                                 f"give {self.names('registered')} before "
+                                 f"{cutoff.isoformat()} if the learner was registered then")
         return (": " + "; ".join(hints)) if hints else ""
 
     def _least(self, c: Conflict, without: Switch, build) -> int | None:

@@ -19,6 +19,9 @@ class AllowedUnits(Rule):
     def describe(self) -> str:
         return f"group {self.group} units {self.spec} only"
 
+    def listed_units(self) -> tuple[str, ...]:
+        return self.refs
+
 
 def parse(r: RuleInput) -> AllowedUnits:
     g = r.group()

@@ -35,6 +35,22 @@ class Rule:
     def describe(self) -> str:  # pragma: no cover - every kind overrides
         raise NotImplementedError
 
+    # What other layers ask of a rule, answered by the kinds it concerns (no branch on a kind
+    # outside ``planner.domain.kinds``):
+
+    def credit_bounds(self) -> tuple[int | None, int | None] | None:
+        """(min, max) of all the credits of a pathway, for the rule that bounds them."""
+        return None
+
+    def listed_units(self) -> tuple[str, ...]:
+        """The units the rule allows by name (its list); empty for a rule that lists none."""
+        return ()
+
+    def supersession(self, ref: str) -> tuple[str, dt.date] | None:
+        """(the unit that replaces ``ref``, the registration date from which it does), when this
+        rule supersedes ``ref``."""
+        return None
+
 
 @dataclass(frozen=True)
 class RuleCheck:

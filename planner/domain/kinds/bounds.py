@@ -26,6 +26,9 @@ class CreditBounds(Rule):
     def describe(self) -> str:
         return "credits " + bounds_text(self.min, self.max)
 
+    def credit_bounds(self) -> tuple[int | None, int | None]:
+        return self.min, self.max
+
 
 @dataclass(frozen=True)
 class UnitCount(Rule):

@@ -25,6 +25,10 @@ class Superseded(Rule):
     def replacement(self, old: str) -> str | None:
         return next((new for o, new in self.pairs if o == old), None)
 
+    def supersession(self, ref: str) -> tuple[str, dt.date] | None:
+        new = self.replacement(ref)
+        return (new, self.cutoff) if new is not None else None
+
     def applies_to(self, registered: dt.date) -> bool:
         return registered >= self.cutoff
 
