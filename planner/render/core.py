@@ -7,6 +7,7 @@ form of table, CSV, Markdown and HTML). Renderers never compute anything themsel
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import enum
 import functools
 import html
@@ -288,7 +289,8 @@ def _allowed(ref: str, allowed: bool, old: dict, registered) -> str:
 def _superseded_notes(old: dict, refs, registered) -> list[str]:
     """What 'no: N' and 'yes or N' mean, for the ones the table shows."""
     rules = {id(rule): rule for ref in refs if ref in old for rule in [old[ref][1]]}.values()
-    on = f"a learner registered on {registered.isoformat()} (--registered)"
+    when = "today" if registered == dt.date.today() else f"on {registered.isoformat()}"
+    on = f"a learner registered {when} (--registered)"
     notes = []
     for rule in rules:
         since = rule.cutoff.isoformat()
