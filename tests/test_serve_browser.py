@@ -218,7 +218,7 @@ def test_the_cohort_upload_shows_the_programme_and_the_rows_rejected(page, tmp_p
     page.wait_for_selector("#cohort h3")
     text = page.locator("#cohort").inner_text()
     assert "Deliveries" in text and "ann" in text and "cat" in text
-    assert "line 3" in text and "unknown unit 'zz'" in text
+    assert "line 3, column 'achieved': unknown unit 'zz' (id '<b>bob</b>')" in text
     assert page.locator("#cohort b").count() == 0
 
 

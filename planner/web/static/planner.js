@@ -415,8 +415,9 @@ async function cohort(ev) {
     el("h3", {}, "Rows rejected"),
     (data.errors || []).length
       ? el("ul", {}, ...data.errors.map((e) => el("li", {}, `line ${e.line}` +
-                                                   (e.field ? `, ${e.field}` : "") +
-                                                   `: ${e.message}`)))
+                                                   (e.field ? `, column '${e.field}'` : "") +
+                                                   `: ${e.message}` +
+                                                   (e.id ? ` (id '${e.id}')` : ""))))
       : el("p", {class: "muted"}, "none"));
 }
 
