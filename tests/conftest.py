@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/exact.py, tests/helpers
+
+if "PLANNER_CACHE_DIR" not in os.environ:  # the catalogue's disk cache: the tests' own, not ~
+    os.environ["PLANNER_CACHE_DIR"] = tempfile.mkdtemp(prefix="planner-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PLANNER_CACHE_DIR"], True)
 
 from planner.domain.catalogue import load_catalogue  # noqa: E402
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -200,3 +201,59 @@ def test_a_catalogue_file_not_utf8_says_so_as_every_file_does(tmp_catalogue, rel
         load_catalogue(tmp_catalogue)
     assert str(exc.value).endswith(f"{rel}: not UTF-8 text (byte 4)")
     assert "codec" not in str(exc.value)
+
+
+# -- the on-disk cache (planner.domain.catalogue.cache_dir) -----------------------------------
+
+def _fresh_load(root, monkeypatch, cache):
+    """A load as a new process makes it: nothing in memory, the disk cache in ``cache``."""
+    from planner.domain import catalogue as module
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(cache))
+    module._load_cached.cache_clear()
+    return load_catalogue(root)
+
+
+def _same(a, b) -> bool:
+    return (a.units.equals(b.units) and a.tables.keys() == b.tables.keys()
+            and all(a.tables[k].equals(b.tables[k]) for k in a.tables)
+            and a.qualifications == b.qualifications and a.areas.equals(b.areas)
+            and a.unit_areas.equals(b.unit_areas) and a.root == b.root)
+
+
+def test_the_disk_cache_gives_the_catalogue_the_files_give(tmp_catalogue, tmp_path, monkeypatch):
+    from planner.domain import catalogue as module
+
+    plain = _fresh_load(tmp_catalogue, monkeypatch, "")  # no disk cache
+    assert not (tmp_path / "cache").exists()
+    first = _fresh_load(tmp_catalogue, monkeypatch, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("catalogue-*.pickle"))) == 1 and _same(plain, first)
+    calls = []
+    monkeypatch.setattr(module, "_load", lambda root: calls.append(root))
+    second = _fresh_load(tmp_catalogue, monkeypatch, tmp_path / "cache")
+    assert calls == [] and second is not first and _same(first, second)
+
+
+def test_the_disk_cache_sees_a_changed_file(tmp_catalogue, tmp_path, monkeypatch):
+    from planner.domain import catalogue as module
+
+    _fresh_load(tmp_catalogue, monkeypatch, tmp_path / "cache")
+    areas = tmp_catalogue / "areas.csv"
+    st = areas.stat()
+    text = areas.read_text()
+    area = text.splitlines()[1].split(",")[0]
+    areas.write_text(text.replace(f"{area},", f"{area},Renamed ", 1))
+    os.utime(areas, ns=(st.st_atime_ns, st.st_mtime_ns))  # even with the old time stamp
+    got = _fresh_load(tmp_catalogue, monkeypatch, tmp_path / "cache")
+    assert got.area_name(area).startswith("Renamed ")
+    areas.write_text(text.replace(f"{area},", ",", 1))  # and an error is raised, not cached
+    with pytest.raises(CatalogueError):
+        _fresh_load(tmp_catalogue, monkeypatch, tmp_path / "cache")
+    assert module._read_disk_cache(module._cache_key(tmp_catalogue.resolve())) is None
+
+
+def test_a_damaged_cache_entry_is_read_from_the_files(tmp_catalogue, tmp_path, monkeypatch):
+    first = _fresh_load(tmp_catalogue, monkeypatch, tmp_path / "cache")
+    for entry in (tmp_path / "cache").glob("catalogue-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert _same(first, _fresh_load(tmp_catalogue, monkeypatch, tmp_path / "cache"))

@@ -14,10 +14,12 @@ file, the line and the field.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import os
+import pickle
 import re
-import tomllib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -175,18 +177,101 @@ def default_root() -> Path:
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(root: Path, stamp: tuple) -> Catalogue:
-    return _load(root)
+def _load_cached(root: Path, key: str) -> Catalogue:
+    cached = _read_disk_cache(key)
+    if cached is not None:
+        return cached
+    catalogue = _load(root)
+    _write_disk_cache(key, catalogue)
+    return catalogue
 
 
 def load_catalogue(root: str | Path | None = None) -> Catalogue:
-    """Load and validate a catalogue folder (default: the bundled one). Cached per folder until
-    one of its files changes."""
+    """Load and validate a catalogue folder (default: the bundled one). Cached per folder, in
+    memory and on disk (``cache_dir()``), until one of its files or the loading code changes."""
     path = Path(root) if root is not None else default_root()
     if not path.is_dir():
         raise CatalogueError("catalogue folder not found", file=str(path))
-    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in path.rglob("*") if p.is_file()))
-    return _load_cached(path.resolve(), stamp)
+    root = path.resolve()
+    return _load_cached(root, _cache_key(root))
+
+
+# -- the on-disk cache ------------------------------------------------------------------------
+# Parsing and checking the files through pandas costs more than a plan (about 60 ms); a command
+# line pays it on every run. So the checked catalogue is pickled under a key made of every
+# catalogue file's path and bytes and of the code that reads them: any change to either is a
+# new key, and the old entry is never read again. A catalogue with an error is never cached
+# (the error is raised again on every load). The cache is a convenience: if its folder cannot
+# be written or an entry cannot be read, the catalogue is loaded from its files.
+
+def cache_dir() -> Path | None:
+    """$PLANNER_CACHE_DIR, else $XDG_CACHE_HOME/planner, else ~/.cache/planner; None (no disk
+    cache) when $PLANNER_CACHE_DIR is set empty."""
+    env = os.environ.get("PLANNER_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "planner"
+
+
+@functools.cache
+def _code_stamp() -> bytes:
+    """The loading code and the libraries its pickle depends on: the domain package's modules
+    (name, size, mtime), Python's and pandas' versions."""
+    domain = Path(__file__).resolve().parent
+    parts = [sys.version, pd.__version__]
+    for f in sorted(domain.rglob("*.py")):
+        st = f.stat()
+        parts.append(f"{f.relative_to(domain)}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def _cache_key(root: Path) -> str:
+    digest = hashlib.blake2b(_code_stamp(), digest_size=20)
+    digest.update(str(root).encode() + b"\0")
+    for f in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = f.read_bytes()
+        digest.update(f"{f.relative_to(root)}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _read_disk_cache(key: str) -> Catalogue | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        data = (folder / f"catalogue-{key}.pickle").read_bytes()
+    except OSError:
+        return None
+    try:
+        catalogue = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged entry is a miss; the files are read instead
+        return None
+    return catalogue if isinstance(catalogue, Catalogue) else None
+
+
+def _write_disk_cache(key: str, catalogue: Catalogue) -> None:
+    import tempfile
+    import time
+
+    folder = cache_dir()
+    if folder is None:
+        return
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        week_ago = time.time() - 7 * 86400
+        for old in folder.glob("catalogue-*.pickle"):  # entries of catalogues since changed
+            if old.stat().st_mtime < week_ago:
+                old.unlink(missing_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".catalogue-", delete=False) as f:
+            tmp = f.name
+            f.write(pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, folder / f"catalogue-{key}.pickle")  # atomic: never read half-written
+    except (OSError, pickle.PicklingError):
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -349,6 +434,8 @@ _QUAL_OPTIONAL = {"tqt": int, "glh": int, "duration_years": int}
 
 def _load_qualification(root: Path, path: Path, tables: dict[str, pd.DataFrame]) -> Qualification:
     name = _rel(root, path)
+    import tomllib  # only when the catalogue is read from its files, not from the cache
+
     try:
         data = tomllib.loads(utf8_text(path.read_bytes()))
     except tomllib.TOMLDecodeError as exc:
