@@ -171,3 +171,35 @@ def test_progress_help_gives_the_staged_routes_order_as_the_advisers_guide_does(
     assert "minimises the total hours first, then the hours by the end of each earlier stage" \
         in text
     assert "every stage in turn" not in text
+
+
+def test_the_command_map_names_every_command_of_every_group():
+    """``planner.cli.app.COMMANDS`` (which lets the console script build one group) is what the
+    groups declare: every command, in its own group, and the full app has no other."""
+    import importlib
+
+    import typer.main
+
+    from planner.cli import app as module
+
+    declared = {}
+    for group in module.GROUPS:
+        for info in importlib.import_module(f"planner.cli.{group}").commands.typer.registered_commands:
+            declared[info.name] = group
+    assert declared == module.COMMANDS
+    assert set(typer.main.get_command(module.app).commands) == set(module.COMMANDS)
+
+
+@pytest.mark.parametrize("args", [["plan", "award", "--format", "json"], ["plan", "--help"],
+                                  ["rules", "certificate"], ["plan", "--nonsense"], ["--help"],
+                                  ["--version"], ["pln"]])
+def test_the_console_script_answers_as_the_full_app(args, capsys):
+    """``app_for`` (one group for a command's name) prints and exits as ``app`` (every group)."""
+    from planner.cli import app as module
+
+    got = []
+    for app in (module.app_for(args), module.app):
+        with pytest.raises(SystemExit) as exc:
+            app(args, prog_name="planner")
+        got.append((exc.value.code, *capsys.readouterr()))
+    assert got[0] == got[1]

@@ -56,3 +56,28 @@ def test_planner_batch_module_imports_no_solver():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip() == "False"
+
+
+CONSOLE = """
+import json, sys
+from planner.cli import main
+sys.argv = ["planner", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+mods = {m for m in sys.modules}
+heavy = sorted({m.split(".")[0] for m in mods} & {"fastapi", "uvicorn", "starlette", "jinja2",
+                                                  "matplotlib", "dask", "distributed", "tqdm"})
+groups = sorted(m for m in mods if m.startswith("planner.cli.") and m != "planner.cli.common")
+print(json.dumps({"code": code, "heavy": heavy, "groups": groups}), file=sys.stderr)
+"""
+
+
+def test_the_console_script_imports_only_the_group_of_its_command():
+    """``planner plan``: the plan group and what planning needs; no other command group, no web
+    server, templates, charts or parallel machinery (each only where its command runs)."""
+    out = subprocess.run([sys.executable, "-c", CONSOLE, "plan", "award", "--format", "json"],
+                         capture_output=True, text=True, timeout=120, check=False)
+    got = json.loads(out.stderr.strip().splitlines()[-1])
+    assert got == {"code": 0, "heavy": [], "groups": ["planner.cli.app", "planner.cli.plan"]}

@@ -24,9 +24,9 @@ def main() -> None:
     for signum in handled:
         signal.signal(signum, stop)  # until the app's own handling takes over
     try:
-        from planner.cli.app import app
+        from planner.cli.app import app_for
 
-        app(prog_name="planner")
+        app_for(sys.argv[1:])(prog_name="planner")
     except SystemExit:
         for signum in handled:  # the command is done: a late signal does not change its exit
             signal.signal(signum, signal.SIG_IGN)

@@ -2,6 +2,8 @@
 
 Each command group is a module of ``planner.cli`` with its own ``commands``; this module merges
 them into one app, and nothing imports it but the console script and ``python -m planner``.
+``app`` has every group; the console script builds only the group of the command it runs
+(``app_for``), so that ``planner plan`` neither imports nor builds the other commands.
 
 Exit codes: 0 an answer (a pathway, a valid set); 1 no valid pathway / an invalid set;
 2 bad input (with a one-line message on stderr); 3 the time limit came before any answer;
@@ -10,6 +12,7 @@ Exit codes: 0 an answer (a pathway, a valid set); 1 no valid pathway / an invali
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Annotated
 
@@ -21,7 +24,6 @@ try:  # typer >= 0.22 carries its own copy of click
 except ImportError:  # pragma: no cover - older typer on real click
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from planner.cli import advise, batch, check, employer, info, plan, report, serve
 from planner.cli.common import (
     EXIT_INPUT,
     guard_streams,
@@ -82,16 +84,39 @@ def _exit(code: int) -> None:
     sys.exit(code)
 
 
-app = typer.Typer(
-    cls=OneLineErrors,
-    name="planner",
-    help="Plan the shortest valid route to an ILM Level 4 qualification in Leadership and "
-         "Management, and audit, compare and explain pathways.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+# The command groups (modules of planner.cli) in the order of the help, and the group of each
+# command (tests/test_cli.py checks this against the commands the modules declare).
+GROUPS = ("info", "plan", "check", "advise", "employer", "batch", "report", "serve")
+COMMANDS = {"quals": "info", "units": "info", "rules": "info", "plan": "plan", "check": "check",
+            "alternatives": "advise", "compare": "advise", "progress": "advise",
+            "frontier": "advise", "areas": "employer", "cohort": "employer", "batch": "batch",
+            "report": "report", "serve": "serve"}
+
+
+def build(groups: tuple[str, ...] = GROUPS) -> typer.Typer:
+    """The app with the commands of ``groups``."""
+    new = typer.Typer(
+        cls=OneLineErrors,
+        name="planner",
+        help="Plan the shortest valid route to an ILM Level 4 qualification in Leadership and "
+             "Management, and audit, compare and explain pathways.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    new.callback()(_options)
+    for group in groups:
+        new.add_typer(importlib.import_module(f"planner.cli.{group}").commands.typer)
+    return new
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app a command line needs: only its command's group when it starts with a command's
+    name (the same command, help and errors), else every group (the app's help, ``--version``,
+    a mistyped command's suggestions)."""
+    group = COMMANDS.get(args[0]) if args else None
+    return build((group,)) if group else build()
 
 
 def _version(value: bool) -> None:
@@ -102,16 +127,19 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _options(show_version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")]
         = False) -> None:
     """The app's own options (its help is the app's)."""
 
 
-for group in (info, plan, check, advise, employer, batch, report, serve):
-    app.add_typer(group.commands.typer)
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: every command, built when first asked for."""
+    if name == "app":
+        globals()["app"] = full = build()
+        return full
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:  # pragma: no cover - the console script
-    app()
+    app_for(sys.argv[1:])()
