@@ -453,13 +453,21 @@ def requests_file(tmp_path, cat):
     return tmp_path / "r.csv"
 
 
+@pytest.fixture
+def many_requests_file(tmp_path, cat):
+    """Enough rows that two workers are still planning when the signal comes (300 rows took
+    about 0.5 s once plans and explanations got fast, sooner than the signal)."""
+    write_requests(tmp_path / "many.csv", random_requests(cat, 3000, seed=3))
+    return tmp_path / "many.csv"
+
+
 @needs_linux
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
-def test_a_stopped_batch_keeps_its_rows_and_leaves_no_worker(tmp_path, requests_file, sig):
+def test_a_stopped_batch_keeps_its_rows_and_leaves_no_worker(tmp_path, many_requests_file, sig):
     from planner.io.batch import read_results
 
     signum = getattr(signal, sig)
-    p = cli("batch", requests_file, "--out", tmp_path / "o.csv", "--workers", "2")
+    p = cli("batch", many_requests_file, "--out", tmp_path / "o.csv", "--workers", "2")
     deadline = time.monotonic() + 20
     workers: set[int] = set()
     while len(workers) < 2 and time.monotonic() < deadline and p.poll() is None:

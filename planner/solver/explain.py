@@ -66,8 +66,9 @@ def explain_infeasible(catalogue: Catalogue, qual: Qualification, conditions: Co
     """The reasons why ``qual`` has no pathway under ``conditions`` (empty if it has one), the
     user's conditions named by ``names``."""
     config = config or SolverConfig()
-    conflicts, complete = _search(catalogue, qual, conditions, config, MAX_REASONS + 1)
-    words = Words(catalogue, qual, conditions, config, names)
+    prover = _Prover(PathwayModel(catalogue, qual, conditions, switchable=True), config)
+    conflicts, complete = _search(prover, MAX_REASONS + 1)
+    words = Words(catalogue, qual, conditions, config, names, model=prover.m)
     reasons = [words.reason(c) for c in conflicts[:MAX_REASONS]]
     if len(conflicts) > MAX_REASONS or not complete:
         last = reasons[-1]
@@ -83,60 +84,83 @@ def find_conflicts(catalogue: Catalogue, qual: Qualification, conditions: Condit
                    limit: int = MAX_REASONS) -> list[Conflict]:
     """Every minimal conflict among the user's conditions (up to ``limit``), smallest first,
     then in the order of the conditions; each with the rules it runs into."""
-    return _search(catalogue, qual, conditions, config or SolverConfig(), limit)[0]
-
-
-def _search(catalogue: Catalogue, qual: Qualification, conditions: Conditions,
-            config: SolverConfig, limit: int) -> tuple[list[Conflict], bool]:
-    """The conflicts, and whether the enumeration ran to the end (see ``MAX_ROUNDS``)."""
     m = PathwayModel(catalogue, qual, conditions, switchable=True)
-    rules = [s for s in m.switches if s.kind == "rule"]
-    conds = [s for s in m.switches if s.kind == "condition"]
-    if not _infeasible(m, rules + conds, config)[0]:
+    return _search(_Prover(m, config or SolverConfig()), limit)[0]
+
+
+class _Prover:
+    """The switchable model of one question and the answers of its solves so far. The solves
+    are deterministic (one worker, a fixed seed), so a set of switches asked about again, in the
+    same order, gets the answer it got the first time without solving: the whole question is
+    asked up to three times (whether it is infeasible, the map's first seed, the start of that
+    seed's shrinking), and growing asks some sets again."""
+
+    def __init__(self, m: PathwayModel, config: SolverConfig) -> None:
+        self.m, self.config = m, config
+        self.answers: dict[tuple[int, ...], tuple[bool, set[int]]] = {}
+
+    def infeasible(self, on: Sequence[Switch]) -> tuple[bool, set[int]]:
+        """As ``_infeasible``, remembered."""
+        key = tuple(_index(s) for s in on)
+        if key not in self.answers:
+            self.answers[key] = _infeasible(self.m, on, self.config)
+        still, core = self.answers[key]
+        return still, set(core)
+
+
+def _search(p: _Prover, limit: int) -> tuple[list[Conflict], bool]:
+    """The conflicts, and whether the enumeration ran to the end (see ``MAX_ROUNDS``)."""
+    rules = [s for s in p.m.switches if s.kind == "rule"]
+    conds = [s for s in p.m.switches if s.kind == "condition"]
+    if not p.infeasible(rules + conds)[0]:
         return [], True
     complete = True
-    if not _infeasible(m, rules, config)[0]:
-        cores, complete = _all_cores(m, rules, conds, config, limit)
+    if not p.infeasible(rules)[0]:
+        cores, complete = _all_cores(p, rules, conds, limit)
     else:
         cores = [[]]  # the rules conflict among themselves: nothing the user can set aside
-    found = [Conflict(tuple(core), tuple(_shrink(m, core, rules, config))) for core in cores]
+    found = [Conflict(tuple(core), tuple(_shrink(p, core, rules))) for core in cores]
     position = {id(s): i for i, s in enumerate(conds)}
     found.sort(key=lambda c: (len(c.conditions), [position[id(s)] for s in c.conditions]))
     return found, complete
 
 
-def _all_cores(m: PathwayModel, rules: list[Switch], conds: list[Switch],
-               config: SolverConfig, limit: int) -> tuple[list[list[Switch]], bool]:
+def _all_cores(p: _Prover, rules: list[Switch], conds: list[Switch],
+               limit: int) -> tuple[list[list[Switch]], bool]:
     """The minimal infeasible subsets of ``conds`` (with every rule on), by MARCO: the map
     model's true literals are a seed not yet explored, the largest one first. Also whether
-    every subset was explored within ``MAX_ROUNDS``."""
+    every subset was explored within ``MAX_ROUNDS``. The first seed, before anything is
+    blocked, is every condition (the map's only optimum), so it is taken without a solve."""
     seeds = Model()
     keep = [seeds.new_bool_var(s.label) for s in conds]
     seeds.maximize(sum(keep))
     cores: list[list[Switch]] = []
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS):
         if len(cores) >= limit:
             return cores, True
-        solver = _solver(config)
-        if solver.solve(seeds) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return cores, True  # every subset explored
-        seed = [s for s, k in zip(conds, keep, strict=True) if solver.boolean_value(k)]
-        if _infeasible(m, rules + seed, config)[0]:
-            core = sorted(_shrink(m, rules, seed, config), key=_user_order)
+        if round_ == 0:
+            seed = list(conds)
+        else:
+            solver = _solver(p.config)
+            if solver.solve(seeds) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return cores, True  # every subset explored
+            seed = [s for s, k in zip(conds, keep, strict=True) if solver.boolean_value(k)]
+        if p.infeasible(rules + seed)[0]:
+            core = sorted(_shrink(p, rules, seed), key=_user_order)
             cores.append(core)
             seeds.add_bool_or([k.Not() for s, k in zip(conds, keep, strict=True) if s in core])
         else:
-            grown = _grow(m, rules, seed, conds, config)
+            grown = _grow(p, rules, seed, conds)
             seeds.add_bool_or([k for s, k in zip(conds, keep, strict=True) if s not in grown])
     return cores, False
 
 
-def _grow(m: PathwayModel, rules: list[Switch], seed: list[Switch], conds: list[Switch],
-          config: SolverConfig) -> list[Switch]:
+def _grow(p: _Prover, rules: list[Switch], seed: list[Switch],
+          conds: list[Switch]) -> list[Switch]:
     """A maximal feasible subset of ``conds`` containing the feasible ``seed``."""
     grown = list(seed)
     for s in conds:
-        if s not in grown and not _infeasible(m, rules + grown + [s], config)[0]:
+        if s not in grown and not p.infeasible(rules + grown + [s])[0]:
             grown.append(s)
     return grown
 
@@ -170,17 +194,17 @@ def _solver(config: SolverConfig) -> cp_model.CpSolver:
     return make_solver(replace(config, workers=1, extra={**PROOF_PARAMETERS, **config.extra}))
 
 
-def _shrink(m: PathwayModel, fixed: Sequence[Switch], candidates: Sequence[Switch],
-            config: SolverConfig) -> list[Switch]:
+def _shrink(p: _Prover, fixed: Sequence[Switch],
+            candidates: Sequence[Switch]) -> list[Switch]:
     """The smallest subset of ``candidates`` that, with ``fixed``, is still infeasible, by
     deletion: try each without one switch; keep the switch only if the rest become feasible.
     Each infeasible answer's sufficient set prunes the candidates further."""
-    _, core = _infeasible(m, [*fixed, *candidates], config)
+    _, core = p.infeasible([*fixed, *candidates])
     current = [s for s in candidates if _index(s) in core]
     i = 0
     while i < len(current):
         trial = current[:i] + current[i + 1:]
-        still, core = _infeasible(m, [*fixed, *trial], config)
+        still, core = p.infeasible([*fixed, *trial])
         if still:
             current = [s for s in trial if _index(s) in core]
         else:
@@ -208,9 +232,11 @@ class Words:
     """The reasons of one question in words, the user's conditions named by ``names``."""
 
     def __init__(self, catalogue: Catalogue, qual: Qualification, conditions: Conditions,
-                 config: SolverConfig, names: Names = own_words) -> None:
+                 config: SolverConfig, names: Names = own_words, *,
+                 model: PathwayModel | None = None) -> None:
         self.catalogue, self.qual, self.conditions = catalogue, qual, conditions
         self.config, self.names = config, names
+        self.model = model  # the question's switchable model, if the caller has built it
 
     def reason(self, c: Conflict) -> Reason:
         labels = tuple(s.named(self.names) for s in c.conditions)
@@ -284,15 +310,23 @@ class Words:
         return (": " + "; ".join(hints)) if hints else ""
 
     def _least(self, c: Conflict, without: Switch, build) -> int | None:
-        """The optimum of the objective ``build(m)`` sets on a fresh model, under the rules and
-        the conflict's conditions other than ``without``; None if not proven."""
-        m = PathwayModel(self.catalogue, self.qual, self.conditions, switchable=True)
+        """The optimum of the objective ``build(m)`` sets on the question's switchable model,
+        under the rules and the conflict's conditions other than ``without``; None if not
+        proven. The model is left as it was found (no objective, no assumptions), so it is the
+        same model a fresh one would be."""
+        m = self.model or PathwayModel(self.catalogue, self.qual, self.conditions,
+                                       switchable=True)
         labels = {s.label for s in c.conditions if s is not without}
         on = [s for s in m.switches if s.kind == "rule" or s.label in labels]
         build(m)
         m.model.add_assumptions(_lits(on))
         solver = _solver(self.config)
-        if solver.solve(m.model) != cp_model.OPTIMAL:
+        try:
+            status = solver.solve(m.model)
+        finally:
+            m.model.clear_assumptions()
+            m.model.clear_objective()
+        if status != cp_model.OPTIMAL:
             return None
         return round(solver.objective_value)
 
