@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import struct
 import subprocess
 
 import pytest
+from browser import FLAGS, require_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is required in CI (see .ci/run)")
-    pytest.skip("chromium not installed (apt-get install -y chromium); not in CI",
-                allow_module_level=True)
+CHROMIUM = require_chromium()
 
 
 def chromium(tmp_path, *args: str) -> subprocess.CompletedProcess:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
-    assert CHROMIUM is not None
+    flags = [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr",
+             "--v=0"]
     return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True,
                           timeout=120, check=False)
 

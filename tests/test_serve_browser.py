@@ -14,17 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import FLAGS, require_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is required in CI (see .ci/run)")
-    pytest.skip("chromium not installed (apt-get install -y chromium); not in CI",
-                allow_module_level=True)
+CHROMIUM = require_chromium()
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
