@@ -136,44 +136,37 @@ def parse_cover(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
     """'AREA' or 'AREA=N' (repeatable, comma lists) -> sorted (area id, credits); a bare AREA
     has 0 credits (at least one unit). N is at most the credits of every unit of the catalogue
     together: more could never be met, and would overflow the solver's integers."""
-    out: dict[str, int] = {}
     most = sum(f.credits for f in catalogue.facts.values())
+    return _area_values(catalogue, items, "cover", 0, range(0, most + 1),
+                        f"credits after '=' must be a whole number from 0 to {most} (every unit "
+                        "of the catalogue together)")
+
+
+def parse_gaps(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
+    """'AREA=weight,...' (repeatable) -> sorted (area id, weight); a bare AREA has weight 1.
+    Weights are whole numbers from 1 to ``MAX_GAP_WEIGHT``."""
+    return _area_values(catalogue, items, "gaps", 1, range(1, MAX_GAP_WEIGHT + 1),
+                        f"the weight after '=' must be a whole number from 1 to {MAX_GAP_WEIGHT}")
+
+
+def _area_values(catalogue: Catalogue, items, field: str, default: int, allowed: range,
+                 wrong: str) -> tuple[tuple[str, int], ...]:
+    """'AREA' or 'AREA=N' items (repeatable, comma lists) -> sorted (area id, N), N in
+    ``allowed`` (``default`` when not given); an area named twice keeps its largest N."""
+    out: dict[str, int] = {}
     for item in items or ():
         for part in str(item).split(","):
             part = part.strip()
             if not part:
                 continue
             name, _, n = part.partition("=")
-            credits = 0
+            value = default
             if n.strip():
-                if not whole_number(n) or int(n) > most:
-                    raise InputError(f"'{part}': credits after '=' must be a whole number from 0 "
-                                     f"to {most} (every unit of the catalogue together)",
-                                     field="cover")
-                credits = int(n)
-            area = catalogue.area(name.strip(), "cover")
-            out[area] = max(out.get(area, 0), credits)
-    return tuple(sorted(out.items()))
-
-
-def parse_gaps(catalogue: Catalogue, items) -> tuple[tuple[str, int], ...]:
-    """'AREA=weight,...' (repeatable) -> sorted (area id, weight); a bare AREA has weight 1.
-    Weights are whole numbers from 1 to ``MAX_GAP_WEIGHT``."""
-    out: dict[str, int] = {}
-    for item in items or ():
-        for part in str(item).split(","):
-            part = part.strip()
-            if not part:
-                continue
-            name, _, w = part.partition("=")
-            weight = 1
-            if w.strip():
-                if not whole_number(w) or not 1 <= int(w) <= MAX_GAP_WEIGHT:
-                    raise InputError(f"'{part}': the weight after '=' must be a whole number "
-                                     f"from 1 to {MAX_GAP_WEIGHT}", field="gaps")
-                weight = int(w)
-            area = catalogue.area(name.strip(), "gaps")
-            out[area] = max(out.get(area, 0), weight)
+                if not whole_number(n) or int(n) not in allowed:
+                    raise InputError(f"'{part}': {wrong}", field=field)
+                value = int(n)
+            area = catalogue.area(name.strip(), field)
+            out[area] = max(out.get(area, 0), value)
     return tuple(sorted(out.items()))
 
 
